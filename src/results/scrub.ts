@@ -1,0 +1,59 @@
+/**
+ * The last line of defence against leaking secrets: every string that leaves the process
+ * (results, errors, logs, audit records) passes through `scrubText`. Known secret values from
+ * config and env are registered at start; well-known credential shapes are matched as well,
+ * so an upstream error that echoes a key is still caught.
+ */
+const registered = new Set<string>();
+
+/** Shapes of credentials that must never be shown, whatever their source. */
+const PATTERNS: RegExp[] = [
+  /\b(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, // AWS access key ids
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, // JWTs
+  /([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|X-Goog-Credential|Signature|sig)=)[^&\s"']+/gi,
+  /((?:redis|rediss|postgres|postgresql|mysql|mongodb(?:\+srv)?|amqp|https?):\/\/[^:/@\s"']*:)[^@\s"']+@/gi, // passwords in URLs
+  /((?:aws_secret_access_key|secret_access_key|secretAccessKey|password|passwd|client_secret|private_key|api_key|apikey|token)\s*["']?\s*[:=]\s*["']?)[^\s"',;}]{4,}/gi,
+];
+
+const REDACTED = '[REDACTED]';
+
+/** Register a secret value (from config or env) so it is redacted wherever it appears. */
+export function registerSecret(value: string | undefined | null): void {
+  if (!value) return;
+  const trimmed = value.trim();
+  // Very short values would redact ordinary words; they are not credible secrets anyway.
+  if (trimmed.length < 6) return;
+  registered.add(trimmed);
+  // PEM material is often re-wrapped; register each long line separately too.
+  for (const line of trimmed.split(/\r?\n/)) if (line.trim().length >= 16) registered.add(line.trim());
+}
+
+export function registeredSecretCount(): number {
+  return registered.size;
+}
+
+export function scrubText(text: string): string {
+  let out = text;
+  for (const secret of registered) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  for (const pattern of PATTERNS) {
+    out = out.replace(pattern, (match: string, keep?: unknown) =>
+      typeof keep === 'string' && match.startsWith(keep) ? `${keep}${REDACTED}` : REDACTED,
+    );
+  }
+  return out;
+}
+
+/** Deep-scrub a JSON-like value (strings anywhere inside are scrubbed). */
+export function scrubValue<T>(value: T): T {
+  if (typeof value === 'string') return scrubText(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubValue(v)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v);
+    return out as T;
+  }
+  return value;
+}

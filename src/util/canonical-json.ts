@@ -17,7 +17,8 @@ function normalize(value: unknown): unknown {
   }
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : normalize(v)));
-  const out: Record<string, unknown> = {};
+  // Null prototype: a `__proto__` key (e.g. from JSON.parse) must stay data, not be dropped.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value).sort()) {
     const v = (value as Record<string, unknown>)[key];
     if (v !== undefined) out[key] = normalize(v);

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { configError, DataMcpError } from '../results/errors.js';
+import { registerSecret } from '../results/scrub.js';
+import { embeddedConfig } from './embedded.js';
+import { interpolateEnv } from './interpolate.js';
+import { BUNDLED_POLICIES_DIR, stateDir } from './paths.js';
+import { configSchema, type Config, type Toolset } from './schema.js';
+
+export interface LoadOptions {
+  /** Config file; falls back to DATA_MCP_CONFIG, then the embedded default. */
+  path?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Command-line flags win over the file (defaults → yaml → env → flags). */
+  toolsets?: Toolset[];
+  readOnly?: boolean;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Where it came from, for `check` and `whoami`. */
+  source: string;
+  embedded: boolean;
+  policiesDir: string;
+  auditPath: string;
+}
+
+export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const path = options.path ?? (env.DATA_MCP_CONFIG || undefined);
+  const raw = path ? readYaml(path) : embeddedConfig(env);
+  const baseDir = path ? dirname(resolve(path)) : process.cwd();
+  const interpolated = interpolateEnv(raw, env);
+  const config = validate(interpolated, path ?? 'embedded default');
+  if (options.toolsets) config.server.toolsets = options.toolsets;
+  if (options.readOnly !== undefined) config.server.read_only = options.readOnly;
+  resolveRelativePaths(config, baseDir);
+  registerConfigSecrets(config, env);
+  return {
+    config,
+    source: path ? resolve(path) : 'embedded default',
+    embedded: !path,
+    policiesDir: config.policies.dir ?? BUNDLED_POLICIES_DIR,
+    auditPath: config.audit.path ?? join(stateDir(env), 'audit.jsonl'),
+  };
+}
+
+function readYaml(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw configError(`cannot read config file ${path} (${code})`, 'Check the --config path or DATA_MCP_CONFIG.');
+  }
+  try {
+    // maxAliasCount bounds "billion laughs" alias expansion in a hostile file.
+    return parseYaml(text, { maxAliasCount: 100, prettyErrors: true, strict: true, uniqueKeys: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw configError(`config file ${path} is not valid YAML: ${message}`, 'Fix the YAML syntax at the line shown.');
+  }
+}
+
+export function validate(value: unknown, source: string): Config {
+  const parsed = configSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw configError(`invalid config (${source}):\n${formatIssues(parsed.error.issues)}`, 'See config.example.yaml for every key and its allowed values.');
+}
+
+export function formatIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 20)
+    .map((issue) => {
+      const key = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+      const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+      return `  - ${key}: ${issue.message}${unknownKeys}`;
+    })
+    .join('\n');
+}
+
+function resolveRelativePaths(config: Config, baseDir: string): void {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  for (const connector of Object.values(config.connectors)) {
+    if (connector.kind === 'local') connector.root = abs(connector.root);
+  }
+  if (config.policies.dir) config.policies.dir = abs(config.policies.dir);
+  if (config.audit.path) config.audit.path = abs(config.audit.path);
+  if (config.audit.checkpoint_key_file) config.audit.checkpoint_key_file = abs(config.audit.checkpoint_key_file);
+  const keys = config.auth.keys;
+  if (keys.ed25519_public_key_file) keys.ed25519_public_key_file = abs(keys.ed25519_public_key_file);
+  if (keys.ed25519_private_key_file) keys.ed25519_private_key_file = abs(keys.ed25519_private_key_file);
+  for (const sa of config.auth.service_accounts) if (sa.gcp?.key_file) sa.gcp.key_file = abs(sa.gcp.key_file);
+}
+
+/** Everything secret the config names is registered with the scrubber before any log line. */
+function registerConfigSecrets(config: Config, env: NodeJS.ProcessEnv): void {
+  registerSecret(config.server.handle_secret);
+  if (config.auth.keys.hs256_secret_env) registerSecret(env[config.auth.keys.hs256_secret_env]);
+  registerSecret(env.DATA_MCP_TOKEN);
+  for (const sa of config.auth.service_accounts) registerSecret(sa.aws?.secret_access_key);
+  for (const c of Object.values(config.connectors)) if (c.kind === 's3') registerSecret(c.credentials?.secret_access_key);
+  const redisPassword = config.cache.redis_url ? safePassword(config.cache.redis_url) : undefined;
+  registerSecret(redisPassword);
+}
+
+function safePassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export { DataMcpError };

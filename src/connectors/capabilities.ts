@@ -1,0 +1,16 @@
+import type { Capability } from './types.js';
+
+/**
+ * Capabilities are declared per kind, statically, so the registry can describe a connector
+ * (and the gate can hide tools) without loading its SDK or creating a client.
+ */
+export const KIND_CAPABILITIES = {
+  local: ['list', 'stat', 'read_object'],
+  s3: ['list', 'stat', 'read_object'],
+} as const satisfies Record<string, readonly Capability[]>;
+
+export type ConnectorKindName = keyof typeof KIND_CAPABILITIES;
+
+export function capabilitySet(kind: ConnectorKindName): ReadonlySet<Capability> {
+  return new Set<Capability>(KIND_CAPABILITIES[kind]);
+}

@@ -1,0 +1,30 @@
+import type { ConnectorConfig } from '../config/schema.js';
+import type { Logger } from '../logging/logger.js';
+import type { Connector } from './types.js';
+
+/**
+ * Kind → factory. Each factory sits behind a dynamic import, so a connector's code (and its
+ * cloud SDK) is loaded only when that connector is first used, never at server start.
+ */
+export interface ConnectorContext {
+  logger?: Logger;
+  /** Base for relative `local` roots; the process cwd when absent. */
+  baseDir?: string;
+}
+
+export type ConnectorFactory<C extends ConnectorConfig> = (name: string, config: C, context: ConnectorContext) => Promise<Connector>;
+
+type ConfigOfKind<K extends ConnectorConfig['kind']> = Extract<ConnectorConfig, { kind: K }>;
+
+export async function createConnector(name: string, config: ConnectorConfig, context: ConnectorContext): Promise<Connector> {
+  switch (config.kind) {
+    case 'local': {
+      const { createLocalConnector }: { createLocalConnector: ConnectorFactory<ConfigOfKind<'local'>> } = await import('./local/index.js');
+      return createLocalConnector(name, config, context);
+    }
+    case 's3': {
+      const { createS3Connector }: { createS3Connector: ConnectorFactory<ConfigOfKind<'s3'>> } = await import('./s3/index.js');
+      return createS3Connector(name, config, context);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { DataMcpError, type ErrorCode } from '../../results/errors.js';
+import { scrubText, scrubValue } from '../../results/scrub.js';
+import { abortError } from '../abort.js';
+import { parentPrefix } from '../path-guard.js';
+
+export interface S3ErrorContext {
+  connector: string;
+  operation: string;
+  path: string;
+  signal: AbortSignal;
+}
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string; cfId?: string };
+}
+
+const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
+const DENIED = new Set(['AccessDenied', 'Forbidden', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'AllAccessDisabled', 'CredentialsProviderError']);
+const THROTTLED = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'ServiceUnavailable', 'InternalError']);
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TIMED_OUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ETIMEDOUT']);
+
+/**
+ * Maps any failure of an S3 call to a DataMcpError with a stable code. The upstream message is
+ * scrubbed and cut short; the request ids go to `detail` so an operator can find the request
+ * in the provider's logs.
+ */
+export function s3Error(error: unknown, ctx: S3ErrorContext): DataMcpError {
+  if (error instanceof DataMcpError) return error;
+  // An aborted call surfaces as an SDK AbortError; the signal says whether it was a timeout.
+  if (ctx.signal.aborted) return abortError(ctx.signal);
+  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const upstreamCode = e.Code ?? e.name ?? e.code ?? 'Unknown';
+  const status = e.$metadata?.httpStatusCode;
+  const detail = scrubValue({
+    connector: ctx.connector,
+    operation: ctx.operation,
+    upstreamCode,
+    ...(status !== undefined ? { httpStatusCode: status } : {}),
+    ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}),
+    ...(e.$metadata?.extendedRequestId ? { extendedRequestId: e.$metadata.extendedRequestId } : {}),
+  });
+  const upstream = scrubText(String(e.message ?? upstreamCode)).slice(0, 300);
+  const make = (code: ErrorCode, message: string, hint: string) => new DataMcpError(code, scrubText(message), hint, detail);
+  const where = `"${ctx.path}" in connector "${ctx.connector}"`;
+
+  if (NOT_FOUND.has(upstreamCode) || status === 404) {
+    const parent = parentPrefix(ctx.path);
+    return make('NOT_FOUND', `${where} does not exist`, `Browse ${parent === '' ? 'the connector root' : `"${parent}"`} to see what exists there.`);
+  }
+  if (DENIED.has(upstreamCode) || status === 403 || status === 401) {
+    return make('UPSTREAM_ERROR', `S3 refused ${ctx.operation} of ${where}: ${upstream}`, "Access was denied with the service account's AWS credentials; the operator must grant them access (or fix the credentials) — retrying will not help.");
+  }
+  if (upstreamCode === 'PreconditionFailed' || status === 412) {
+    return make('UPSTREAM_ERROR', `${where} changed while it was being read`, 'Read it again to get the current version.');
+  }
+  if (upstreamCode === 'InvalidRange' || status === 416) {
+    return make('INVALID_ARGUMENT', `the byte range is outside ${where}`, 'Describe the object to learn its size, then read inside it.');
+  }
+  if (TIMED_OUT.has(upstreamCode) || status === 408) {
+    return make('TIMEOUT', `S3 did not answer ${ctx.operation} of ${where} in time`, 'Try again later, or narrow the request.');
+  }
+  if (THROTTLED.has(upstreamCode) || status === 429 || (status !== undefined && status >= 500) || NETWORK.has(e.code ?? '')) {
+    return make('UNAVAILABLE', `S3 is unavailable for ${ctx.operation} of ${where}: ${upstream}`, 'The storage service is throttling or failing; wait a little and try again.');
+  }
+  return make('UPSTREAM_ERROR', `S3 ${ctx.operation} of ${where} failed: ${upstream}`, 'Check the path and try again; if it persists, the operator should look at the request id in the audit record.');
+}

@@ -1,0 +1,82 @@
+import type { S3ConnectorConfig } from '../../config/schema.js';
+import { DataMcpError } from '../../results/errors.js';
+import { throwIfAborted } from '../abort.js';
+import { capabilitySet } from '../capabilities.js';
+import type { ConnectorContext } from '../kinds.js';
+import { checkLimit } from '../path-guard.js';
+import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListPage, ObjectStat } from '../types.js';
+import { S3ClientPool } from './client.js';
+import { s3Error } from './errors.js';
+import { listBuckets, listObjects, MAX_S3_PAGE } from './list.js';
+import { locate, locateObject } from './paths.js';
+import { S3ByteSource } from './read.js';
+import { headObject } from './stat.js';
+
+/**
+ * AWS S3 or any S3-compatible store (DESIGN §9). Paths are `bucket/key`; only configured
+ * buckets are reachable. The SDK is loaded, and clients created, on the first call that needs
+ * one — one client per credential scope.
+ */
+export class S3Connector implements Connector {
+  readonly kind = 's3';
+  readonly capabilities: ReadonlySet<Capability> = capabilitySet('s3');
+  private readonly pool: S3ClientPool;
+
+  constructor(
+    readonly name: string,
+    private readonly config: S3ConnectorConfig,
+  ) {
+    this.pool = new S3ClientPool(config);
+  }
+
+  async list(path: string, options: ListOptions): Promise<ListPage> {
+    throwIfAborted(options.signal);
+    const location = locate(path, this.config.buckets, this.name);
+    const limit = checkLimit(options.limit, MAX_S3_PAGE);
+    if (location.bucket === '') {
+      if (options.recursive) {
+        throw new DataMcpError('INVALID_ARGUMENT', 'a recursive listing needs a bucket', 'List "bucket/" or "bucket/prefix/" recursively instead of the connector root.');
+      }
+      return listBuckets(this.config.buckets, limit, options.cursor);
+    }
+    const prefix = location.key === '' || location.key.endsWith('/') ? location.key : `${location.key}/`;
+    try {
+      const handle = await this.pool.get(options.credentials);
+      return await listObjects(handle, {
+        bucket: location.bucket,
+        prefix,
+        recursive: options.recursive === true,
+        limit,
+        signal: options.signal,
+        ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
+      });
+    } catch (error) {
+      throw s3Error(error, { connector: this.name, operation: 'ListObjectsV2', path, signal: options.signal });
+    }
+  }
+
+  async stat(path: string, options: CallOptions): Promise<ObjectStat> {
+    throwIfAborted(options.signal);
+    const { bucket, key } = locateObject(path, this.config.buckets, this.name);
+    try {
+      return await headObject(await this.pool.get(options.credentials), { bucket, key, path, signal: options.signal });
+    } catch (error) {
+      throw s3Error(error, { connector: this.name, operation: 'HeadObject', path, signal: options.signal });
+    }
+  }
+
+  async open(path: string, options: CallOptions): Promise<ByteSource> {
+    const stat = await this.stat(path, options);
+    const { bucket, key } = locateObject(path, this.config.buckets, this.name);
+    const ref = { bucket, key, path, signal: options.signal };
+    return new S3ByteSource(path, stat.size, stat.etag, ref, () => this.pool.get(options.credentials), this.name);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroyAll();
+  }
+}
+
+export async function createS3Connector(name: string, config: S3ConnectorConfig, _context: ConnectorContext): Promise<Connector> {
+  return new S3Connector(name, config);
+}

@@ -1,0 +1,134 @@
+/**
+ * Reads one object into an Arrow table (DESIGN §9/§10): batches from the format reader, the
+ * filter applied per batch on raw buffers, and a stop as soon as `limit` rows matched — later
+ * batches (Parquet row groups, CSV chunks) are never fetched. `maxRows` caps the rows scanned
+ * to find them. Columns needed only by the filter are read, then dropped.
+ */
+import type * as arrow from 'apache-arrow';
+import type { ByteSource } from '../connectors/types.js';
+import { compileFilter, filterColumns, takeRows, type Filter, type FilterEvaluator } from '../engine/filter.js';
+import { throwIfAborted } from '../formats/byte-stream.js';
+import { typeName } from '../formats/columns.js';
+import type { Format } from '../formats/detect.js';
+import { readBatches } from '../formats/index.js';
+import { openParquet, parquetArrowSchema, readParquetBatches } from '../formats/parquet.js';
+import { checkProjection } from '../formats/projection.js';
+import { unifyTables } from '../formats/unify.js';
+import { isDataMcpError, limitExceeded, type DataMcpError } from '../results/errors.js';
+
+export interface ReadTableOptions {
+  format: Format;
+  columns?: string[];
+  filter?: Filter;
+  limit: number;
+  maxRows: number;
+  signal?: AbortSignal;
+  batchRows?: number;
+}
+
+export interface ReadTableResult {
+  table: arrow.Table;
+  rowsScanned: number;
+  bytesRead: number;
+  /** True when every row of the source was scanned (nothing left unread). */
+  complete: boolean;
+}
+
+export async function readTable(source: ByteSource, options: ReadTableOptions): Promise<ReadTableResult> {
+  const counted = countingSource(source);
+  try {
+    return await read(counted.source, options, counted);
+  } catch (error) {
+    if (options.signal?.aborted && !isDataMcpError(error)) throwIfAborted(options.signal);
+    throw error;
+  }
+}
+
+async function read(source: ByteSource, options: ReadTableOptions, counted: { bytes: number }): Promise<ReadTableResult> {
+  throwIfAborted(options.signal);
+  const readColumns = options.columns && options.filter ? [...new Set([...options.columns, ...filterColumns(options.filter)])] : options.columns;
+  // Without a filter, batches near the limit keep a small read small; with one, bigger batches
+  // amortize the per-batch work. (Parquet batches are row groups whatever this says.)
+  const batchRows = options.batchRows ?? (options.filter ? 8192 : Math.min(8192, Math.max(256, options.limit)));
+  const batchOptions = { ...(readColumns ? { columns: readColumns } : {}), ...(options.signal ? { signal: options.signal } : {}), batchRows };
+  const evaluators = new Map<string, FilterEvaluator>();
+  const evaluatorFor = (schema: arrow.Schema): FilterEvaluator | undefined => {
+    if (!options.filter) return undefined;
+    const key = schema.fields.map((f) => `${f.name}:${typeName(f.type)}`).join('\u0000');
+    let evaluator = evaluators.get(key);
+    if (!evaluator) evaluators.set(key, (evaluator = compileFilter(options.filter, schema)));
+    return evaluator;
+  };
+
+  let batches: AsyncIterable<arrow.Table>;
+  if (options.format === 'parquet') {
+    // The footer gives the schema, so a bad filter fails before any row group is fetched.
+    const opened = await openParquet(source);
+    checkProjection(opened.columns.map((c) => c.name), readColumns, source.path);
+    evaluatorFor(parquetArrowSchema(opened.columns.filter((c) => !readColumns || readColumns.includes(c.name))));
+    batches = readParquetBatches(source, batchOptions, opened);
+  } else {
+    batches = readBatches(source, options.format, batchOptions);
+  }
+
+  const iterator = batches[Symbol.asyncIterator]();
+  const pieces: arrow.Table[] = [];
+  let rowsScanned = 0;
+  let collected = 0;
+  let complete = true;
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      throwIfAborted(options.signal);
+      const allowance = options.maxRows - rowsScanned;
+      const overflow = next.value.numRows > allowance;
+      const batch = overflow ? next.value.slice(0, allowance) : next.value;
+      rowsScanned += batch.numRows;
+      const matches = evaluatorFor(batch.schema)?.(batch);
+      const matched = matches ? matches.length : batch.numRows;
+      const need = options.limit - collected;
+      const take = Math.min(need, matched);
+      pieces.push(matches ? takeRows(batch, matches.subarray(0, take)) : batch.slice(0, take));
+      collected += take;
+      if (matched >= need && need >= 0) {
+        // Limit reached: the source is complete only if nothing matched beyond it and no row is left.
+        complete = matched === need && !overflow && (await iterator.next()).done === true;
+        break;
+      }
+      if (overflow) throw scanCeiling(source.path, options.maxRows, collected, options.limit);
+    }
+  } finally {
+    await iterator.return?.();
+  }
+  throwIfAborted(options.signal);
+  const table = unifyTables(pieces, options.columns ?? outputColumnsOf(pieces));
+  return { table, rowsScanned, bytesRead: counted.bytes, complete };
+}
+
+function outputColumnsOf(pieces: arrow.Table[]): string[] | undefined {
+  return pieces.length > 0 ? undefined : [];
+}
+
+function scanCeiling(path: string, maxRows: number, collected: number, limit: number): DataMcpError {
+  return limitExceeded(
+    `Scanned ${maxRows} rows of "${path}" and found ${collected} of the ${limit} requested matching rows; the scan ceiling stops here.`,
+    'Narrow the filter, lower the limit, read fewer columns, or use a query/probe that aggregates instead of scanning.',
+  );
+}
+
+/** Wraps a source so the bytes actually fetched can be reported (and audited). */
+function countingSource(source: ByteSource): { source: ByteSource; bytes: number } {
+  const counter = {
+    bytes: 0,
+    source: {
+      path: source.path,
+      size: source.size,
+      ...(source.etag !== undefined ? { etag: source.etag } : {}),
+      read: async (start: number, end: number): Promise<Uint8Array> => {
+        const bytes = await source.read(start, end);
+        counter.bytes += bytes.byteLength;
+        return bytes;
+      },
+    } satisfies ByteSource,
+  };
+  return counter;
+}

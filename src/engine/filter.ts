@@ -1,0 +1,162 @@
+/**
+ * Compiles the filter DSL against a schema (every column, op and literal is checked before any
+ * data is read) into an evaluator over raw Arrow buffers (DESIGN §10): typed arrays and
+ * validity bitmaps; for dictionary strings the predicate runs once per dictionary entry and
+ * rows only look up their code.
+ *
+ * Null semantics are SQL's three-valued logic: a comparison with a null cell is unknown, `not`
+ * of unknown is unknown, and only rows that are definitely true match. So `ne`/`not_in` never
+ * match nulls; use `is_null` to find them.
+ */
+import * as arrow from 'apache-arrow';
+import { int64ToNumbers, getBit, isValidAt } from '../formats/raw.js';
+import { DataMcpError, invalidArgument } from '../results/errors.js';
+import { filterBoundsProblem, type Filter, type FilterLeaf } from './filter-schema.js';
+import { compileLeaf, type LeafTest } from './filter-predicates.js';
+
+export * from './filter-schema.js';
+export { takeRows } from './take.js';
+
+const FALSE = 0;
+const UNKNOWN = 1;
+const TRUE = 2;
+
+type Compiled =
+  | { kind: 'leaf'; column: string; test: LeafTest }
+  | { kind: 'and' | 'or'; children: Compiled[] }
+  | { kind: 'not'; child: Compiled };
+
+export type FilterEvaluator = (table: arrow.Table) => Uint32Array;
+
+/** Every column a filter reads (so a projection can fetch them and drop them afterwards). */
+export function filterColumns(filter: Filter): string[] {
+  const columns = new Set<string>();
+  const stack: Filter[] = [filter];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if ('column' in node) columns.add(node.column);
+    else if ('and' in node) stack.push(...node.and);
+    else if ('or' in node) stack.push(...node.or);
+    else stack.push(node.not);
+  }
+  return [...columns];
+}
+
+export function compileFilter(filter: Filter, schema: arrow.Schema): FilterEvaluator {
+  const problem = filterBoundsProblem(filter);
+  if (problem) throw invalidArgument(`Filter rejected: ${problem}.`, 'Simplify the filter: use "in" instead of many "or" branches.');
+  const types = new Map(schema.fields.map((f) => [f.name, f.type] as const));
+  const compiled = compileNode(filter, types);
+  return (table) => selectTrue(evaluate(compiled, table), table.numRows);
+}
+
+function compileNode(node: Filter, types: Map<string, arrow.DataType>): Compiled {
+  if ('and' in node) return { kind: 'and', children: node.and.map((c) => compileNode(c, types)) };
+  if ('or' in node) return { kind: 'or', children: node.or.map((c) => compileNode(c, types)) };
+  if ('not' in node) return { kind: 'not', child: compileNode(node.not, types) };
+  const leaf: FilterLeaf = node;
+  const type = types.get(leaf.column);
+  if (!type) {
+    const available = [...types.keys()].slice(0, 50).map((c) => JSON.stringify(c)).join(', ');
+    throw invalidArgument(`Filter references unknown column "${leaf.column}".`, `Available columns: ${available}. Column names are case-sensitive.`, { column: leaf.column });
+  }
+  return { kind: 'leaf', column: leaf.column, test: compileLeaf(leaf, type) };
+}
+
+function evaluate(node: Compiled, table: arrow.Table): Uint8Array {
+  const n = table.numRows;
+  if (node.kind === 'leaf') return evaluateLeaf(node.column, node.test, table);
+  if (node.kind === 'not') {
+    const inner = evaluate(node.child, table);
+    for (let i = 0; i < n; i++) inner[i] = TRUE - inner[i]!;
+    return inner;
+  }
+  const out = evaluate(node.children[0]!, table);
+  for (let c = 1; c < node.children.length; c++) {
+    const next = evaluate(node.children[c]!, table);
+    // Kleene logic with FALSE < UNKNOWN < TRUE: and = min, or = max.
+    if (node.kind === 'and') for (let i = 0; i < n; i++) out[i] = Math.min(out[i]!, next[i]!);
+    else for (let i = 0; i < n; i++) out[i] = Math.max(out[i]!, next[i]!);
+  }
+  return out;
+}
+
+function evaluateLeaf(column: string, test: LeafTest, table: arrow.Table): Uint8Array {
+  const vector = table.getChild(column);
+  if (!vector) throw new DataMcpError('INTERNAL', `Column "${column}" is missing from a batch.`, 'Retry; if it persists, report it.');
+  const out = new Uint8Array(table.numRows);
+  let base = 0;
+  for (const data of vector.data) {
+    evaluateChunk(test, data, out, base);
+    base += data.length;
+  }
+  return out;
+}
+
+function evaluateChunk(test: LeafTest, data: arrow.Data, out: Uint8Array, base: number): void {
+  const n = data.length;
+  const hasNulls = data.nullCount > 0;
+  switch (test.kind) {
+    case 'null_check':
+      for (let i = 0; i < n; i++) out[base + i] = isValidAt(data, i) !== test.wantNull ? TRUE : FALSE;
+      return;
+    case 'never':
+      out.fill(UNKNOWN, base, base + n);
+      return;
+    case 'bool': {
+      const bits = data.values as Uint8Array;
+      for (let i = 0; i < n; i++) {
+        out[base + i] = hasNulls && !isValidAt(data, i) ? UNKNOWN : test.test(getBit(bits, data.offset + i)) ? TRUE : FALSE;
+      }
+      return;
+    }
+    case 'number': {
+      const raw = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array;
+      const values = raw instanceof BigInt64Array || raw instanceof BigUint64Array ? int64ToNumbers(raw, raw instanceof BigInt64Array) : raw;
+      for (let i = 0; i < n; i++) {
+        out[base + i] = hasNulls && !isValidAt(data, i) ? UNKNOWN : test.test(values[i]!) ? TRUE : FALSE;
+      }
+      return;
+    }
+    case 'string':
+      if (arrow.DataType.isDictionary(data.type)) {
+        const perEntry = dictionaryEntries(data.dictionary!).map((s) => (s === undefined ? UNKNOWN : test.test(s) ? TRUE : FALSE));
+        const codes = data.values as ArrayLike<number>;
+        for (let i = 0; i < n; i++) out[base + i] = hasNulls && !isValidAt(data, i) ? UNKNOWN : perEntry[codes[i]!]!;
+      } else {
+        const strings = utf8Strings(data);
+        for (let i = 0; i < n; i++) out[base + i] = strings[i] === undefined ? UNKNOWN : test.test(strings[i]!) ? TRUE : FALSE;
+      }
+  }
+}
+
+const decoder = new TextDecoder();
+/** Dictionaries are shared by many batches and leaves: decode each one once. */
+const decodedDictionaries = new WeakMap<arrow.Vector, (string | undefined)[]>();
+
+function dictionaryEntries(dictionary: arrow.Vector): (string | undefined)[] {
+  let entries = decodedDictionaries.get(dictionary);
+  if (!entries) {
+    entries = dictionary.data.flatMap(utf8Strings);
+    decodedDictionaries.set(dictionary, entries);
+  }
+  return entries;
+}
+
+function utf8Strings(data: arrow.Data): (string | undefined)[] {
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const out = new Array<string | undefined>(data.length);
+  for (let i = 0; i < data.length; i++) {
+    out[i] = isValidAt(data, i) ? decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!)) : undefined;
+  }
+  return out;
+}
+
+function selectTrue(result: Uint8Array, n: number): Uint32Array {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (result[i] === TRUE) count++;
+  const indices = new Uint32Array(count);
+  for (let i = 0, k = 0; i < n; i++) if (result[i] === TRUE) indices[k++] = i;
+  return indices;
+}

@@ -1,0 +1,53 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import { auditPrincipal } from '../audit/record.js';
+import type { CacheStatus } from '../cache/types.js';
+import type { Principal } from '../identity/principal.js';
+import type { DecisionRecord } from './authorize.js';
+import type { OutcomeStatus } from './errors.js';
+
+export interface CallFacts {
+  eventId: string;
+  tool: string;
+  client: { name: string; version: string };
+  principal?: Principal;
+  arguments: unknown;
+  decisions: DecisionRecord[];
+  status: OutcomeStatus;
+  errorCode?: string;
+  rows?: number;
+  bytes?: number;
+  cache?: CacheStatus;
+  upstream?: Record<string, string>;
+  durationMs: number;
+}
+
+/**
+ * One record per mediated request. Denials and write-class calls are durable (fsynced before
+ * the result returns); reads ride the group commit. The log redacts arguments before hashing.
+ * A failure here rejects, and the caller fails the call.
+ */
+export async function writeAudit(audit: AuditLog, facts: CallFacts, durable: boolean): Promise<void> {
+  const denied = facts.decisions.some((d) => !d.allowed);
+  const result = facts.decisions.length === 0 ? 'none' : denied ? 'deny' : 'allow';
+  await audit.append(
+    {
+      eventId: facts.eventId,
+      principal: facts.principal ? auditPrincipal(facts.principal) : null,
+      client: facts.client,
+      tool: facts.tool,
+      requests: facts.decisions.map((d) => ({ action: d.action, resource: d.resource, allowed: d.allowed })),
+      decision: { result, policies: [...new Set(facts.decisions.flatMap((d) => d.policies))] },
+      arguments: facts.arguments,
+      outcome: {
+        status: facts.status,
+        ...(facts.errorCode ? { errorCode: facts.errorCode } : {}),
+        ...(facts.rows !== undefined ? { rows: facts.rows } : {}),
+        ...(facts.bytes !== undefined ? { bytes: facts.bytes } : {}),
+        ...(facts.cache ? { cache: facts.cache } : {}),
+        ...(facts.upstream ? { upstream: facts.upstream } : {}),
+      },
+      durationMs: Math.round(facts.durationMs * 1000) / 1000,
+    },
+    { durable: durable || denied || facts.status === 'denied' },
+  );
+}

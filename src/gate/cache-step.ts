@@ -1,0 +1,51 @@
+import { cacheKey } from '../cache/keys.js';
+import { getOrCompute, type SingleFlight } from '../cache/single-flight.js';
+import type { Cache, CacheStatus } from '../cache/types.js';
+import type { Config } from '../config/schema.js';
+import type { ToolDefinition, ToolOutput } from '../tools/define-tool.js';
+import { decodeOutput, encodeOutput } from './output-codec.js';
+
+export interface CacheOutcome {
+  output: ToolOutput;
+  status?: CacheStatus;
+  ageMs?: number;
+  /** True when this call ran the handler itself (false: a hit, or another caller's result). */
+  fresh: boolean;
+}
+
+/**
+ * Runs after the policy step, so a hit is authorized and audited like any call. The key binds
+ * tool, validated arguments, principal scope and policy version: principals never share.
+ */
+export async function runCached(
+  deps: { cache: Cache; flight: SingleFlight; config: Config },
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+  scope: { principalScope: string; policyVersion: string },
+  compute: () => Promise<ToolOutput>,
+): Promise<CacheOutcome> {
+  if (!tool.cache) return { output: await compute(), fresh: true };
+  const ttlSeconds = ttlFor(deps.config, tool.cache, typeof args.connector === 'string' ? args.connector : undefined);
+  if (ttlSeconds <= 0) return { output: await compute(), fresh: true };
+  const key = cacheKey({ tool: tool.name, request: args, principalScope: scope.principalScope, policyVersion: scope.policyVersion });
+  let computed: ToolOutput | undefined;
+  const got = await getOrCompute({
+    cache: deps.cache,
+    key,
+    ttlSeconds,
+    flight: deps.flight,
+    maxSetWaitMs: deps.config.cache.command_timeout_ms,
+    compute: async () => {
+      computed = await compute();
+      return encodeOutput(computed);
+    },
+  });
+  // The caller that computed keeps its live output; coalesced callers and hits decode.
+  const output = computed ?? decodeOutput(got.value);
+  return { output, status: got.status, fresh: computed !== undefined, ...(got.ageMs !== undefined ? { ageMs: got.ageMs } : {}) };
+}
+
+function ttlFor(config: Config, ttlClass: 'read' | 'list' | 'schema', connector: string | undefined): number {
+  const perConnector = connector ? config.connectors[connector]?.ttl?.[ttlClass] : undefined;
+  return perConnector ?? config.cache.ttl[ttlClass];
+}

@@ -1,0 +1,41 @@
+import type { Config } from '../config/schema.js';
+import type { ByteSource, ConnectorInfo, ListPage, ObjectStat } from '../connectors/types.js';
+import type { Principal } from '../identity/principal.js';
+import type { Action, AuthzRequest, Decision } from '../policy/types.js';
+import type { OpaqueTokens } from '../results/handles.js';
+
+/**
+ * What a handler may touch. There is no other way to a connector: `connector(name)` hands out
+ * a view whose every method checks that this call holds an allow decision covering the path.
+ */
+export interface ToolContext {
+  readonly principal: Principal;
+  readonly tool: string;
+  readonly config: Config;
+  readonly signal: AbortSignal;
+  readonly embedded: boolean;
+  /** Authorize more requests mid-call (e.g. each object a glob matched); throws POLICY_DENIED. */
+  authorize(requests: AuthzRequest[]): void;
+  /** Evaluate without granting (for whoami / list_connectors filtering); recorded in the audit. */
+  check(request: AuthzRequest): Decision;
+  connector(name: string): GatedConnector;
+  connectorInfos(): ConnectorInfo[];
+  /** HMAC-bound cursors for paging, tied to this principal and policy version. */
+  readonly tokens: OpaqueTokens;
+  readonly binding: { principalScope: string; policyVersion: string };
+  progress(progress: number, total: number | undefined, message: string): Promise<void>;
+}
+
+export interface GatedConnector {
+  readonly info: ConnectorInfo;
+  list(path: string, options: { cursor?: string; limit: number; recursive?: boolean }): Promise<ListPage>;
+  stat(path: string): Promise<ObjectStat>;
+  open(path: string): Promise<ByteSource>;
+}
+
+/** The actions each connector method needs on the path it touches. */
+export const METHOD_ACTIONS: Record<'list' | 'stat' | 'open', Action[]> = {
+  list: ['list'],
+  stat: ['list', 'read'],
+  open: ['read'],
+};

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuditLog } from './audit/audit-log.js';
+import { createCache } from './cache/resilient.js';
+import { SingleFlight } from './cache/single-flight.js';
+import type { Cache } from './cache/types.js';
+import type { LoadedConfig } from './config/load.js';
+import { PACKAGE_ROOT } from './config/paths.js';
+import { ConnectorRegistry } from './connectors/registry.js';
+import { Gate } from './gate/compose.js';
+import { loadTokenKeys } from './identity/keys.js';
+import { IdentityResolver } from './identity/resolver.js';
+import type { Logger } from './logging/logger.js';
+import { PolicyEngine } from './policy/engine.js';
+import { createOpaqueTokens } from './results/handles.js';
+import { ResultStore } from './results/result-store.js';
+import { selectTools } from './tools/index.js';
+import type { ToolDefinition } from './tools/define-tool.js';
+
+export interface Runtime {
+  gate: Gate;
+  tools: ToolDefinition[];
+  version: string;
+  policy: PolicyEngine;
+  cache: Cache;
+  audit: AuditLog;
+  close(): Promise<void>;
+}
+
+export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * Builds every room from a loaded config. Policy validation and audit opening failures stop
+ * the server here, before it answers anything (fail closed).
+ */
+export async function createRuntime(loaded: LoadedConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+  const { config } = loaded;
+  const keys = config.auth.mode === 'token' ? loadTokenKeys(config.auth, env) : {};
+  const identity = new IdentityResolver(config.auth, keys, env.DATA_MCP_TOKEN || undefined);
+  const policy = await PolicyEngine.load({ dir: loaded.policiesDir, config, logger });
+  const audit = await AuditLog.open({
+    path: loaded.auditPath,
+    ...(config.audit.checkpoint_key_file ? { checkpointKeyFile: config.audit.checkpoint_key_file } : {}),
+    checkpointEvery: config.audit.checkpoint_every,
+    checkpointSeconds: config.audit.checkpoint_seconds,
+    fsync: config.audit.fsync,
+    logger,
+  });
+  const cache = await createCache(config.cache, logger);
+  const registry = ConnectorRegistry.fromConfig(config, { logger });
+  const tokens = createOpaqueTokens(config.server.handle_secret, config.server.handle_ttl_seconds);
+  const results = new ResultStore(cache, config.server.handle_ttl_seconds);
+  const gate = new Gate({ loaded, identity, policy, cache, flight: new SingleFlight(), audit, registry, tokens, results, logger });
+  if (config.auth.mode === 'none') {
+    logger.warn({ serviceAccount: config.auth.default_service_account }, 'auth.mode is "none": every call runs as this service account');
+  }
+  return {
+    gate,
+    tools: selectTools(config),
+    version: PACKAGE_VERSION,
+    policy,
+    cache,
+    audit,
+    async close() {
+      await registry.closeAll();
+      await cache.close();
+      await audit.close();
+    },
+  };
+}

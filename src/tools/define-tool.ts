@@ -1,0 +1,67 @@
+import type { Table } from 'apache-arrow';
+import type { z } from 'zod';
+import type { Toolset } from '../config/schema.js';
+import type { AuthzRequest } from '../policy/types.js';
+import type { ToolContext } from '../gate/context.js';
+
+/** Risk tiers drive MCP annotations, registration filters (`--read-only`) and audit fsync. */
+export type Risk = 'read' | 'write' | 'destructive';
+export type TtlClass = 'read' | 'list' | 'schema';
+
+/** What a handler returns; the gate shapes it (budget, handle, framing) after the cache. */
+export interface ToolOutput {
+  /** Tool-specific structured fields (the gate adds the data-table fields). */
+  structured: Record<string, unknown>;
+  /** A data table subject to the result budget, framed as untrusted in the text block. */
+  table?: Table;
+  /** Plain lines before the data block; must not contain data values (they are untrusted). */
+  summary: string;
+  /** Set by the gate: requests granted mid-call, re-checked when this output is served from cache. */
+  grants?: AuthzRequest[];
+  /** Facts for the audit record. */
+  audit?: { rows?: number; bytes?: number; upstream?: Record<string, string> };
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  toolset: Toolset;
+  risk: Risk;
+  input: I;
+  /** Schema of structuredContent; data tools extend `dataOutputShape`. */
+  output: O;
+  /**
+   * The (action, resource) requests that must all allow before the handler runs. Only tools
+   * marked `selfService` (they describe the caller, not a resource) may return none.
+   */
+  authorize(args: z.infer<I>): AuthzRequest[];
+  selfService?: boolean;
+  /** TTL class when the result may be cached; absent = never cached. */
+  cache?: TtlClass;
+  handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolOutput>;
+}
+
+/** Identity helper that keeps the generic types of a definition. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return def;
+}
+
+export interface ToolAnnotations {
+  title: string;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** The one place risk becomes MCP annotations, so they are honest for every tool. */
+export function annotationsFor(def: Pick<ToolDefinition, 'title' | 'risk' | 'selfService'>): ToolAnnotations {
+  return {
+    title: def.title,
+    readOnlyHint: def.risk === 'read',
+    destructiveHint: def.risk === 'destructive',
+    idempotentHint: def.risk === 'read',
+    openWorldHint: !def.selfService,
+  };
+}

@@ -47,13 +47,26 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   };
 }
 
+/** A config is a page of YAML; anything far larger is a mistake or an attack on the parser. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 function readYaml(path: string): unknown {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw configError(`cannot read config file ${path} (${code})`, 'Check the --config path or DATA_MCP_CONFIG.');
+  }
+  if (bytes.length > MAX_CONFIG_BYTES) {
+    throw configError(`config file ${path} is ${bytes.length} bytes; the limit is ${MAX_CONFIG_BYTES} bytes`, 'Point --config at the data-mcp YAML file.');
+  }
+  let text: string;
+  try {
+    // fatal: invalid bytes are refused, not silently replaced with U+FFFD inside a value.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw configError(`config file ${path} is not valid UTF-8`, 'Save the config file as UTF-8.');
   }
   try {
     // maxAliasCount bounds "billion laughs" alias expansion in a hostile file.

@@ -90,10 +90,106 @@ const s3Connector = z
   })
   .strict();
 
-export const connectorSchema = z.discriminatedUnion('kind', [localConnector, s3Connector]);
+/** For test doubles and emulators only; operator config, never a tool argument. */
+const endpointUrl = z.string().url();
+
+const gcsConnector = z
+  .object({
+    kind: z.literal('gcs'),
+    buckets: z.array(z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'a valid GCS bucket name')).min(1),
+    project_id: z.string().min(1).optional(),
+    api_endpoint: endpointUrl.optional(),
+    /** Used when the calling service account declares no `gcp` credentials. */
+    credentials: gcpCredentials.optional(),
+    ...connectorBase,
+  })
+  .strict();
+
+const postgresConnector = z
+  .object({
+    kind: z.literal('postgres'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535).default(5432),
+    database: z.string().min(1),
+    user: z.string().min(1),
+    /** Use ${ENV} interpolation; registered with the secret scrubber. */
+    password: z.string().optional(),
+    ssl: z
+      .object({
+        mode: z.enum(['disable', 'require', 'verify-full']).default('disable'),
+        ca_file: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ mode: 'disable' }),
+    /** Schemas the connector exposes (browse, query); all non-system schemas when absent. */
+    schemas: z.array(z.string().min(1)).optional(),
+    pool_max: z.number().int().min(1).max(100).default(5),
+    statement_timeout_ms: z.number().int().min(100).max(3_600_000).default(30_000),
+    ...connectorBase,
+  })
+  .strict();
+
+const redshiftConnector = z
+  .object({
+    kind: z.literal('redshift'),
+    region: z.string().min(1).default('us-east-1'),
+    database: z.string().min(1),
+    /** Serverless workgroup, or a provisioned cluster (with db_user or secret_arn). */
+    workgroup_name: z.string().min(1).optional(),
+    cluster_identifier: z.string().min(1).optional(),
+    db_user: z.string().min(1).optional(),
+    secret_arn: z.string().min(1).optional(),
+    endpoint: endpointUrl.optional(),
+    credentials: awsCredentials.optional(),
+    schemas: z.array(z.string().min(1)).optional(),
+    poll_interval_ms: z.number().int().min(10).max(10_000).default(250),
+    statement_timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
+    ...connectorBase,
+  })
+  .strict()
+  .refine((c) => Boolean(c.workgroup_name) !== Boolean(c.cluster_identifier), { message: 'set exactly one of workgroup_name or cluster_identifier' });
+
+const bigqueryConnector = z
+  .object({
+    kind: z.literal('bigquery'),
+    project_id: z.string().min(1),
+    location: z.string().min(1).optional(),
+    datasets: z.array(z.string().min(1)).optional(),
+    /** Every job carries this ceiling; an agent may lower it, never raise it. */
+    maximum_bytes_billed: z.number().int().min(1).default(1024 ** 3),
+    /** Price used for the dry-run cost estimate (USD per TiB scanned). */
+    usd_per_tib: z.number().min(0).default(6.25),
+    api_endpoint: endpointUrl.optional(),
+    credentials: gcpCredentials.optional(),
+    ...connectorBase,
+  })
+  .strict();
+
+const dynamodbConnector = z
+  .object({
+    kind: z.literal('dynamodb'),
+    region: z.string().min(1).default('us-east-1'),
+    endpoint: endpointUrl.optional(),
+    credentials: awsCredentials.optional(),
+    /** Tables the connector exposes; all tables when absent. */
+    tables: z.array(z.string().min(3)).optional(),
+    scan: z
+      .object({ enabled: z.boolean().default(false), max_items: z.number().int().min(1).max(1_000_000).default(10_000) })
+      .strict()
+      .default({ enabled: false, max_items: 10_000 }),
+    ...connectorBase,
+  })
+  .strict();
+
+export const connectorSchema = z.discriminatedUnion('kind', [localConnector, s3Connector, gcsConnector, postgresConnector, redshiftConnector, bigqueryConnector, dynamodbConnector]);
 export type ConnectorConfig = z.infer<typeof connectorSchema>;
 export type LocalConnectorConfig = z.infer<typeof localConnector>;
 export type S3ConnectorConfig = z.infer<typeof s3Connector>;
+export type GcsConnectorConfig = z.infer<typeof gcsConnector>;
+export type PostgresConnectorConfig = z.infer<typeof postgresConnector>;
+export type RedshiftConnectorConfig = z.infer<typeof redshiftConnector>;
+export type BigqueryConnectorConfig = z.infer<typeof bigqueryConnector>;
+export type DynamodbConnectorConfig = z.infer<typeof dynamodbConnector>;
 
 const keysSchema = z
   .object({

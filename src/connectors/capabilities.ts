@@ -7,6 +7,11 @@ import type { Capability } from './types.js';
 export const KIND_CAPABILITIES = {
   local: ['list', 'stat', 'read_object'],
   s3: ['list', 'stat', 'read_object'],
+  gcs: ['list', 'stat', 'read_object'],
+  postgres: ['list', 'read_table', 'query'],
+  redshift: ['list', 'read_table', 'query'],
+  bigquery: ['list', 'read_table', 'query'],
+  dynamodb: ['list', 'read_table', 'query'],
 } as const satisfies Record<string, readonly Capability[]>;
 
 export type ConnectorKindName = keyof typeof KIND_CAPABILITIES;

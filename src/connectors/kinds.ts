@@ -1,6 +1,7 @@
 import type { ConnectorConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { Connector } from './types.js';
+import { configError } from '../results/errors.js';
 
 /**
  * Kind → factory. Each factory sits behind a dynamic import, so a connector's code (and its
@@ -26,5 +27,8 @@ export async function createConnector(name: string, config: ConnectorConfig, con
       const { createS3Connector }: { createS3Connector: ConnectorFactory<ConfigOfKind<'s3'>> } = await import('./s3/index.js');
       return createS3Connector(name, config, context);
     }
+    // Kinds whose connector has not landed yet: refused clearly rather than half-served.
+    default:
+      throw configError(`connector ${name}: kind "${config.kind}" is not available in this version of data-mcp`, 'Use a local or s3 connector, or upgrade data-mcp.');
   }
 }

@@ -1,3 +1,5 @@
+import type { Table } from 'apache-arrow';
+
 /**
  * The connector contract (DESIGN §9). Connectors are the only place a cloud SDK is imported.
  * Tools never hold a connector directly: the gate hands one out after authorization.
@@ -34,7 +36,8 @@ export interface CallOptions {
   credentials: CredentialScope;
 }
 
-export type EntryKind = 'container' | 'prefix' | 'object';
+/** container: bucket / database / dataset; prefix: folder / schema; object: file; table: a table or view. */
+export type EntryKind = 'container' | 'prefix' | 'object' | 'table';
 
 export interface ListEntry {
   /** Last segment, for display. */
@@ -82,9 +85,64 @@ export interface Connector {
   readonly kind: string;
   readonly capabilities: ReadonlySet<Capability>;
   list(path: string, options: ListOptions): Promise<ListPage>;
+  /** Object stores: size/etag of an object. Warehouses: refuse with INVALID_ARGUMENT (use describeTable). */
   stat(path: string, options: CallOptions): Promise<ObjectStat>;
   open(path: string, options: CallOptions): Promise<ByteSource>;
+  /** Present when capabilities has `read_table`: a table's columns and size. */
+  describeTable?(path: string, options: CallOptions): Promise<TableDescription>;
+  /** Present when capabilities has `query`: runs SQL that already passed the SQL guard. */
+  query?(request: QueryRequest, options: CallOptions): Promise<QueryResult>;
   close(): Promise<void>;
+}
+
+/** SQL dialect a `query` connector speaks (the guard parses with the matching parser). */
+export type SqlDialect = 'postgres' | 'redshift' | 'bigquery';
+
+export type ParamValue = string | number | boolean | null;
+
+export interface QueryRequest {
+  /** Agent SQL that passed the guard; never rewritten except placeholder mapping by the connector. */
+  sql: string;
+  /** Named parameters: `:name` in Redshift SQL (Data API native), `@name` in BigQuery SQL. */
+  params: Record<string, ParamValue>;
+  /** PostgreSQL: the SQL uses `$1..$n` and these are the values in order. */
+  positionalParams?: ParamValue[];
+  /** Rows to fetch before returning; the rest stay upstream and are paged on demand via `more`. */
+  maxRows: number;
+  /** Validate and estimate only (BigQuery dry run, EXPLAIN elsewhere); no rows. */
+  dryRun: boolean;
+  /** BigQuery: the bytes ceiling for this job (already the minimum of config and agent). */
+  maxBytesBilled?: number;
+  /** True unless the policy granted `write`: engine-level read-only protection when true. */
+  readOnly: boolean;
+  /** Statement timeout (engine-level). */
+  timeoutMs: number;
+}
+
+export interface QueryResult {
+  /** The first rows (at most maxRows), as Arrow. */
+  table: Table;
+  /** False when more rows remain upstream. */
+  complete: boolean;
+  /** Further pages, fetched lazily (for result handles); each page is one upstream page. */
+  more?: () => AsyncIterable<Table>;
+  /** Total rows when the engine reports it. */
+  totalRows?: number;
+  /** Dry-run figures. */
+  estimate?: { bytesProcessed?: number; estimatedCostUsd?: number };
+  /** Upstream ids for audit correlation: statementId, jobId, ... */
+  upstream: Record<string, string>;
+  stats?: { bytesProcessed?: number; bytesBilled?: number; consumedCapacity?: number };
+}
+
+export interface TableDescription {
+  path: string;
+  columns: Array<{ name: string; type: string; nullable?: boolean }>;
+  rowCount?: number;
+  rowCountExact: boolean;
+  /** DynamoDB: key schema; others: primary key columns when known. */
+  keys?: Array<{ name: string; role: 'partition' | 'sort' | 'primary' }>;
+  comment?: string;
 }
 
 /** What the registry knows about a configured connector without touching it. */

@@ -8,7 +8,7 @@ import type { IdentityResolver } from '../identity/resolver.js';
 import { principalScope, type Principal } from '../identity/principal.js';
 import type { PolicyEngine } from '../policy/engine.js';
 import type { AuthzContext } from '../policy/types.js';
-import { DataMcpError } from '../results/errors.js';
+import { DataMcpError, notFound } from '../results/errors.js';
 import type { OpaqueTokens } from '../results/handles.js';
 import type { ResultStore } from '../results/result-store.js';
 import type { ToolDefinition, ToolOutput } from '../tools/define-tool.js';
@@ -88,6 +88,9 @@ export class Gate {
       const authz = new CallAuthorization(this.deps.policy, principal, this.context(tool.name, extra));
       facts.decisions = authz.decisions;
       const requests = tool.authorize(args);
+      // Policy would deny an unconfigured connector anyway; say what is actually wrong.
+      const unknown = requests.find((r) => !this.deps.registry.has(r.resource.connector));
+      if (unknown) throw notFound(`no connector named "${unknown.resource.connector.slice(0, 64)}"`, 'Call list_connectors to see the connectors you may use.');
       if (requests.length === 0 && !tool.selfService) {
         throw new DataMcpError('POLICY_DENIED', `tool ${tool.name} named no resource to authorize`, 'This is a server fault; the call was refused to fail closed.');
       }

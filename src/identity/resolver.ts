@@ -35,7 +35,11 @@ export class IdentityResolver {
     if (perCall !== undefined && !this.auth.per_call_token) {
       throw new DataMcpError('AUTH_REQUIRED', 'per-call tokens are not enabled on this server', 'Present the token in DATA_MCP_TOKEN, or ask the operator to set auth.per_call_token.');
     }
-    const token = typeof perCall === 'string' ? perCall : this.envToken;
+    // A malformed per-call token is refused, never silently replaced by the env identity.
+    if (perCall !== undefined && typeof perCall !== 'string') {
+      throw new DataMcpError('AUTH_REQUIRED', 'the per-call token in _meta["data-mcp/token"] must be a string', 'Send the token as a string, or omit it to use DATA_MCP_TOKEN.');
+    }
+    const token = perCall ?? this.envToken;
     if (!token) {
       throw new DataMcpError('AUTH_REQUIRED', 'no service-account token was presented', 'Set DATA_MCP_TOKEN to a token from `data-mcp token issue --sa <id>`.');
     }

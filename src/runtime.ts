@@ -14,6 +14,7 @@ import type { Logger } from './logging/logger.js';
 import { PolicyEngine } from './policy/engine.js';
 import { createOpaqueTokens } from './results/handles.js';
 import { ResultStore } from './results/result-store.js';
+import { LiveResults } from './results/live-results.js';
 import { selectTools } from './tools/index.js';
 import type { ToolDefinition } from './tools/define-tool.js';
 
@@ -50,7 +51,8 @@ export async function createRuntime(loaded: LoadedConfig, logger: Logger, env: N
   const registry = ConnectorRegistry.fromConfig(config, { logger });
   const tokens = createOpaqueTokens(config.server.handle_secret, config.server.handle_ttl_seconds);
   const results = new ResultStore(cache, config.server.handle_ttl_seconds);
-  const gate = new Gate({ loaded, identity, policy, cache, flight: new SingleFlight(), audit, registry, tokens, results, logger });
+  const live = new LiveResults({ ttlSeconds: config.server.handle_ttl_seconds, maxRows: config.server.limits.max_rows, maxEntries: 32 });
+  const gate = new Gate({ loaded, identity, policy, cache, flight: new SingleFlight(), audit, registry, tokens, results, live, logger });
   if (config.auth.mode === 'none') {
     logger.warn({ serviceAccount: config.auth.default_service_account }, 'auth.mode is "none": every call runs as this service account');
   }
@@ -62,6 +64,7 @@ export async function createRuntime(loaded: LoadedConfig, logger: Logger, env: N
     cache,
     audit,
     async close() {
+      live.close();
       await registry.closeAll();
       await cache.close();
       await audit.close();

@@ -1,7 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import { MemoryCache } from './memory.js';
-import { RedisCache } from './redis.js';
 import type { Cache, CacheGetResult } from './types.js';
 
 /**
@@ -73,6 +72,8 @@ export async function createCache(config: Config['cache'], logger?: Logger): Pro
     logger?.debug({ cache: 'memory' }, 'no redis_url configured: using the in-memory cache');
     return memory;
   }
+  // ioredis costs ~60-100 ms of start-up to import; the memory-only default never needs it.
+  const { RedisCache } = await import('./redis.js');
   const redis = new RedisCache({
     url: config.redis_url,
     keyPrefix: config.key_prefix,

@@ -36,6 +36,8 @@ export interface GetOrComputeOptions {
   flight: SingleFlight;
   /** Produces the value on a miss. Throwing (denied, failed) stores nothing. */
   compute: () => Promise<Uint8Array>;
+  /** Asked after compute: false keeps the value out of the cache (e.g. a live, partial result). */
+  shouldStore?: () => boolean;
   /** Longest wait for the cache write before answering anyway (default 250 ms). */
   maxSetWaitMs?: number;
 }
@@ -60,7 +62,7 @@ export async function getOrCompute(options: GetOrComputeOptions): Promise<Comput
   }
   const value = await flight.run(key, async () => {
     const computed = await compute();
-    if (ttlSeconds > 0) await boundedWrite(cache.set(key, computed, ttlSeconds), options.maxSetWaitMs ?? 250);
+    if (ttlSeconds > 0 && (options.shouldStore?.() ?? true)) await boundedWrite(cache.set(key, computed, ttlSeconds), options.maxSetWaitMs ?? 250);
     return computed;
   });
   return { value, status: cached.status === 'bypass' ? 'bypass' : 'miss' };

@@ -27,6 +27,22 @@ export async function createConnector(name: string, config: ConnectorConfig, con
       const { createS3Connector }: { createS3Connector: ConnectorFactory<ConfigOfKind<'s3'>> } = await import('./s3/index.js');
       return createS3Connector(name, config, context);
     }
+    case 'redshift': {
+      const { createRedshiftConnector }: { createRedshiftConnector: ConnectorFactory<ConfigOfKind<'redshift'>> } = await import('./redshift/index.js');
+      return createRedshiftConnector(name, config, context);
+    }
+    case 'gcs': {
+      const { createGcsConnector }: { createGcsConnector: ConnectorFactory<ConfigOfKind<'gcs'>> } = await import('./gcs/index.js');
+      return createGcsConnector(name, config, context);
+    }
+    case 'postgres': {
+      const { createPostgresConnector }: { createPostgresConnector: ConnectorFactory<ConfigOfKind<'postgres'>> } = await import('./postgres/index.js');
+      return createPostgresConnector(name, config, context);
+    }
+    case 'bigquery': {
+      const { createBigqueryConnector }: { createBigqueryConnector: ConnectorFactory<ConfigOfKind<'bigquery'>> } = await import('./bigquery/index.js');
+      return createBigqueryConnector(name, config, context);
+    }
     // Kinds whose connector has not landed yet: refused clearly rather than half-served.
     default:
       throw configError(`connector ${name}: kind "${config.kind}" is not available in this version of data-mcp`, 'Use a local or s3 connector, or upgrade data-mcp.');

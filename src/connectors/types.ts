@@ -17,6 +17,16 @@ export interface CredentialScope {
   id: string;
   /** Resolved credential material for the SDK; never logged, cached or audited. */
   material?: AwsCredentialMaterial;
+  /** GCP credential material (gcs, bigquery); a separate field so AWS code keeps its narrow type. */
+  gcpMaterial?: GcpCredentialMaterial;
+}
+
+export interface GcpCredentialMaterial {
+  kind: 'gcp';
+  /** Service-account key file (JSON); never read into errors or logs. */
+  keyFile?: string;
+  /** Service account e-mail to impersonate, on top of `keyFile` or Application Default Credentials. */
+  impersonate?: string;
 }
 
 export interface AwsCredentialMaterial {
@@ -92,7 +102,27 @@ export interface Connector {
   describeTable?(path: string, options: CallOptions): Promise<TableDescription>;
   /** Present when capabilities has `query`: runs SQL that already passed the SQL guard. */
   query?(request: QueryRequest, options: CallOptions): Promise<QueryResult>;
+  /**
+   * Present when capabilities has `write`: stores `data` at an object path. With `createOnly`
+   * an existing object is never replaced: the write fails with UPSTREAM_ERROR whose detail
+   * carries `precondition: 'object_exists'`.
+   */
+  write?(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult>;
+  /** Present when capabilities has `delete`: removes one object; NOT_FOUND when it is absent. */
+  delete?(path: string, options: CallOptions): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface WriteOptions extends CallOptions {
+  /** Refuse to replace an existing object (GCS `ifGenerationMatch=0`, S3 `If-None-Match: *`). */
+  createOnly: boolean;
+  contentType?: string;
+}
+
+export interface WriteResult {
+  path: string;
+  size: number;
+  etag?: string;
 }
 
 /** SQL dialect a `query` connector speaks (the guard parses with the matching parser). */
@@ -129,7 +159,14 @@ export interface QueryResult {
   /** Total rows when the engine reports it. */
   totalRows?: number;
   /** Dry-run figures. */
-  estimate?: { bytesProcessed?: number; estimatedCostUsd?: number };
+  estimate?: {
+    bytesProcessed?: number;
+    estimatedCostUsd?: number;
+    /** Planner's estimate of the rows the statement returns (EXPLAIN), when the engine gives one. */
+    estimatedRows?: number;
+    /** Planner's total cost in the engine's own units (PostgreSQL EXPLAIN), for comparing statements. */
+    planCost?: number;
+  };
   /** Upstream ids for audit correlation: statementId, jobId, ... */
   upstream: Record<string, string>;
   stats?: { bytesProcessed?: number; bytesBilled?: number; consumedCapacity?: number };

@@ -35,6 +35,7 @@ export async function runCached(
     ttlSeconds,
     flight: deps.flight,
     maxSetWaitMs: deps.config.cache.command_timeout_ms,
+    shouldStore: () => !computed?.more && !computed?.noStore,
     compute: async () => {
       computed = await compute();
       return encodeOutput(computed);

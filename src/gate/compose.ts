@@ -7,10 +7,12 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { IdentityResolver } from '../identity/resolver.js';
 import { principalScope, type Principal } from '../identity/principal.js';
 import type { PolicyEngine } from '../policy/engine.js';
-import type { AuthzContext } from '../policy/types.js';
+import type { AuthzContext, AuthzRequest } from '../policy/types.js';
 import { DataMcpError, notFound } from '../results/errors.js';
+import { scrubDeep, scrubRegistered } from '../results/scrub.js';
 import type { OpaqueTokens } from '../results/handles.js';
 import type { ResultStore } from '../results/result-store.js';
+import type { LiveResults } from '../results/live-results.js';
 import type { ToolDefinition, ToolOutput } from '../tools/define-tool.js';
 import type { Logger } from '../logging/logger.js';
 import { writeAudit, type CallFacts } from './audit-step.js';
@@ -31,6 +33,7 @@ export interface GateDeps {
   registry: ConnectorRegistry;
   tokens: OpaqueTokens;
   results: ResultStore;
+  live: LiveResults;
   logger: Logger;
 }
 
@@ -87,7 +90,8 @@ export class Gate {
       const args = this.parseArguments(tool, rawArgs);
       const authz = new CallAuthorization(this.deps.policy, principal, this.context(tool.name, extra));
       facts.decisions = authz.decisions;
-      const requests = tool.authorize(args);
+      const authorized = await tool.authorize(args, { config: this.deps.loaded.config, connector: (name) => this.deps.registry.info(name) });
+      const { requests, plan } = Array.isArray(authorized) ? { requests: authorized, plan: undefined } : authorized;
       // Policy would deny an unconfigured connector anyway; say what is actually wrong.
       const unknown = requests.find((r) => !this.deps.registry.has(r.resource.connector));
       if (unknown) throw notFound(`no connector named "${unknown.resource.connector.slice(0, 64)}"`, 'Call list_connectors to see the connectors you may use.');
@@ -96,7 +100,7 @@ export class Gate {
       }
       authz.require(requests);
       const binding = { principalScope: principalScope(principal), policyVersion: this.deps.policy.version };
-      const ctx = this.toolContext(tool, principal, authz, signal, extra, binding);
+      const ctx = this.toolContext(tool, principal, authz, signal, extra, binding, plan);
       const run = async () => ({ ...(await tool.handler(args, ctx)), grants: authz.dynamicGrants });
       const { output, status, ageMs, fresh } = await runCached({ ...this.deps, config: this.deps.loaded.config }, tool, args, binding, run);
       // A served-from-cache output re-checks what its producer authorized mid-call (e.g. glob matches).
@@ -145,13 +149,14 @@ export class Gate {
     return { signal, timedOut: () => timeout.aborted && !clientSignal.aborted, dispose: () => undefined };
   }
 
-  private toolContext(tool: ToolDefinition, principal: Principal, authz: CallAuthorization, signal: AbortSignal, extra: CallExtra, binding: ToolContext['binding']): ToolContext {
+  private toolContext(tool: ToolDefinition, principal: Principal, authz: CallAuthorization, signal: AbortSignal, extra: CallExtra, binding: ToolContext['binding'], plan: unknown): ToolContext {
     const { registry, tokens } = this.deps;
     return {
       principal,
       tool: tool.name,
       config: this.deps.loaded.config,
       embedded: this.deps.loaded.embedded,
+      plan,
       signal,
       tokens,
       binding,
@@ -165,17 +170,21 @@ export class Gate {
     };
   }
 
-  private async shape(tool: ToolDefinition, output: ToolOutput, requests: ReturnType<ToolDefinition['authorize']>, binding: ToolContext['binding'], cache?: CacheStatus, ageMs?: number): Promise<ToolCallResult> {
+  private async shape(tool: ToolDefinition, output: ToolOutput, requests: AuthzRequest[], binding: ToolContext['binding'], cache?: CacheStatus, ageMs?: number): Promise<ToolCallResult> {
     const budget = this.deps.loaded.config.server.result_budget;
     const shaped = await shapeOutput(output, {
       budget: { maxRows: budget.max_rows, maxBytes: budget.max_bytes },
       ...(cache ? { cache } : {}),
       ...(ageMs !== undefined ? { cacheAgeMs: ageMs } : {}),
+      moreUpstream: Boolean(output.more),
       storeRest: async (table) => {
-        const id = await this.deps.results.put({ table, requests: [...requests, ...(output.grants ?? [])], tool: tool.name });
+        const all = [...requests, ...(output.grants ?? [])];
+        if (output.more) return this.deps.tokens.mint('handle', { id: this.deps.live.put(table, output.more, all), live: 1 }, binding);
+        const id = await this.deps.results.put({ table, requests: all, tool: tool.name });
         return this.deps.tokens.mint('handle', { id }, binding);
       },
     });
-    return { content: [{ type: 'text', text: shaped.text }], structuredContent: shaped.structuredContent };
+    // Configured secrets never leave in a result, even when a data source echoes one.
+    return { content: [{ type: 'text', text: scrubRegistered(shaped.text) }], structuredContent: scrubDeep(shaped.structuredContent, scrubRegistered) };
   }
 }

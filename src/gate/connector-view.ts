@@ -5,6 +5,10 @@ import { DataMcpError } from '../results/errors.js';
 import type { CallAuthorization } from './authorize.js';
 import { METHOD_ACTIONS, type GatedConnector } from './context.js';
 
+function unsupported(info: ConnectorInfo, what: string): DataMcpError {
+  return new DataMcpError('INVALID_ARGUMENT', `connector ${info.name} (${info.kind}) cannot ${what}`, `Its capabilities are: ${info.capabilities.join(', ')}.`);
+}
+
 /** The credentials a connector kind runs under for this principal. */
 export function credentialsFor(kind: string, principal: Principal): CredentialScope {
   if (kind === 's3' || kind === 'dynamodb' || kind === 'redshift') return principal.aws;
@@ -46,5 +50,20 @@ export function gatedConnector(
       const p = guard('open', path);
       return (await load()).open(p, options);
     },
+    async describeTable(path) {
+      const p = guard('describeTable', path);
+      const connector = await load();
+      if (!connector.describeTable) throw unsupported(info, 'describe tables');
+      return connector.describeTable(p, options);
+    },
+    async query(request, tables) {
+      // Every table the SQL touches must be covered; a query naming no table needs the connector.
+      if (tables.length === 0) guard('query', '');
+      for (const table of tables) guard('query', table);
+      const connector = await load();
+      if (!connector.query) throw unsupported(info, 'run queries');
+      return connector.query(request, options);
+    },
+    options,
   };
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { ByteSource, ConnectorInfo, ListPage, ObjectStat } from '../connectors/types.js';
+import type { ByteSource, CallOptions, ConnectorInfo, ListPage, ObjectStat, QueryRequest, QueryResult, TableDescription } from '../connectors/types.js';
 import type { Principal } from '../identity/principal.js';
 import type { Action, AuthzRequest, Decision } from '../policy/types.js';
 import type { OpaqueTokens } from '../results/handles.js';
@@ -14,6 +14,8 @@ export interface ToolContext {
   readonly config: Config;
   readonly signal: AbortSignal;
   readonly embedded: boolean;
+  /** What the tool's `authorize` prepared for its handler (e.g. guarded SQL), if anything. */
+  readonly plan: unknown;
   /** Authorize more requests mid-call (e.g. each object a glob matched); throws POLICY_DENIED. */
   authorize(requests: AuthzRequest[]): void;
   /** Evaluate without granting (for whoami / list_connectors filtering); recorded in the audit. */
@@ -31,11 +33,21 @@ export interface GatedConnector {
   list(path: string, options: { cursor?: string; limit: number; recursive?: boolean }): Promise<ListPage>;
   stat(path: string): Promise<ObjectStat>;
   open(path: string): Promise<ByteSource>;
+  describeTable(path: string): Promise<TableDescription>;
+  /**
+   * Runs guarded SQL. The caller must already hold `query` (and `write` when not read-only)
+   * on every table the guard found; `tables` names them so the view can check coverage.
+   */
+  query(request: QueryRequest, tables: string[]): Promise<QueryResult>;
+  /** The call options (signal, credentials) this view runs under, for streaming helpers. */
+  readonly options: CallOptions;
 }
 
 /** The actions each connector method needs on the path it touches. */
-export const METHOD_ACTIONS: Record<'list' | 'stat' | 'open', Action[]> = {
+export const METHOD_ACTIONS: Record<'list' | 'stat' | 'open' | 'describeTable' | 'query', Action[]> = {
   list: ['list'],
   stat: ['list', 'read'],
   open: ['read'],
+  describeTable: ['read', 'query'],
+  query: ['query'],
 };

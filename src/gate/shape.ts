@@ -19,6 +19,8 @@ export interface ShapeOptions {
   cacheAgeMs?: number;
   /** Called when rows were cut: stores the full table and returns a `result://` handle. */
   storeRest?: (table: Table) => Promise<string>;
+  /** More rows remain upstream beyond the output's table (a live cursor). */
+  moreUpstream?: boolean;
 }
 
 /**
@@ -38,12 +40,13 @@ export async function shapeOutput(output: ToolOutput, options: ShapeOptions): Pr
     const candidate = rowsOf(table, 0, Math.min(table.numRows, options.budget.maxRows));
     const kept = rowsWithinBudget(candidate, options.budget);
     const rows = candidate.slice(0, kept);
-    truncated = kept < table.numRows;
+    truncated = kept < table.numRows || Boolean(options.moreUpstream);
     Object.assign(structured, { columns, rows, rowCount: table.numRows, returnedRows: rows.length, truncated });
     if (truncated && options.storeRest) {
       const handle = await options.storeRest(table);
       structured.handle = `result://${handle}`;
-      lines.push(`Showing ${rows.length} of ${table.numRows} rows (result budget). Read resource result://${handle} (add ?offset=N) for the rest.`);
+      const of = options.moreUpstream ? `${table.numRows}+ (more upstream)` : String(table.numRows);
+      lines.push(`Showing ${rows.length} of ${of} rows (result budget). Read resource result://${handle} (add ?offset=N&limit=M) for the rest.`);
     }
     lines.push(frameUntrusted(textTable(columns, rows), `a table of ${rows.length} row(s)`));
   }

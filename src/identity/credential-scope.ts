@@ -25,7 +25,9 @@ export function awsScope(aws: AwsCredentialsConfig | undefined): CredentialScope
 }
 
 export function gcpScope(sa: ServiceAccountConfig): CredentialScope {
-  if (sa.gcp?.impersonate) return { id: `gcp:impersonate:${sa.gcp.impersonate}` };
-  if (sa.gcp?.key_file) return { id: `gcp:key:${sha256Hex(sa.gcp.key_file).slice(0, 12)}` };
+  const gcp = sa.gcp;
+  const gcpMaterial = { kind: 'gcp' as const, ...(gcp?.key_file ? { keyFile: gcp.key_file } : {}), ...(gcp?.impersonate ? { impersonate: gcp.impersonate } : {}) };
+  if (gcp?.impersonate) return { id: `gcp:impersonate:${gcp.impersonate}`, gcpMaterial };
+  if (gcp?.key_file) return { id: `gcp:key:${sha256Hex(gcp.key_file).slice(0, 12)}`, gcpMaterial };
   return { id: 'gcp:default' };
 }

@@ -13,7 +13,8 @@ import { verifyToken } from './token.js';
  */
 export class IdentityResolver {
   private readonly accounts: Map<string, ServiceAccountConfig>;
-  private verified: { token: string; principal: Principal; expiresAtMs: number } | undefined;
+  /** Recently verified tokens (per-call tokens of several agents), bounded. */
+  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
   constructor(
     private readonly auth: Config['auth'],
@@ -43,13 +44,14 @@ export class IdentityResolver {
     if (!token) {
       throw new DataMcpError('AUTH_REQUIRED', 'no service-account token was presented', 'Set DATA_MCP_TOKEN to a token from `data-mcp token issue --sa <id>`.');
     }
-    const cached = this.verified;
-    if (cached && cached.token === token && Date.now() < cached.expiresAtMs) return cached.principal;
+    const cached = this.verified.get(token);
+    if (cached && Date.now() < cached.expiresAtMs) return cached.principal;
     const claims = await verifyToken(token, this.auth, this.keys);
     const sa = this.accounts.get(claims.sa);
     if (!sa) throw new DataMcpError('AUTH_REQUIRED', 'the token names a service account this server does not know', 'Ask the operator for a token of a configured service account.');
     const principal = this.principalFor(sa, claims.roles, 'token', claims.jti, claims.expiresAt);
-    this.verified = { token, principal, expiresAtMs: Date.parse(claims.expiresAt) };
+    if (this.verified.size >= 64) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { principal, expiresAtMs: Date.parse(claims.expiresAt) });
     return principal;
   }
 

@@ -46,6 +46,28 @@ export function scrubText(text: string): string {
   return out;
 }
 
+/**
+ * Redacts only the registered secret values (not the credential-shaped patterns): for data
+ * results, where a JWT-looking string may be legitimate data but a configured secret never is.
+ */
+export function scrubRegistered(text: string): string {
+  let out = text;
+  for (const secret of registered) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+/** Deep-apply a string scrubber to a JSON-like value. */
+export function scrubDeep<T>(value: T, scrub: (text: string) => string): T {
+  if (typeof value === 'string') return scrub(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubDeep(v, scrub)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, scrub);
+    return out as T;
+  }
+  return value;
+}
+
 /** Deep-scrub a JSON-like value (strings anywhere inside are scrubbed). */
 export function scrubValue<T>(value: T): T {
   if (typeof value === 'string') return scrubText(value) as T;

@@ -29,7 +29,7 @@ export const browse = defineTool({
       z.object({
         name: z.string(),
         path: z.string(),
-        kind: z.enum(['container', 'prefix', 'object']),
+        kind: z.enum(['container', 'prefix', 'object', 'table']),
         size: z.number().optional(),
         modified: z.string().optional(),
       }),

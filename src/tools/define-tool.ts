@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
 import type { z } from 'zod';
-import type { Toolset } from '../config/schema.js';
+import type { Config, Toolset } from '../config/schema.js';
+import type { ConnectorInfo } from '../connectors/types.js';
 import type { AuthzRequest } from '../policy/types.js';
 import type { ToolContext } from '../gate/context.js';
 
@@ -16,10 +17,23 @@ export interface ToolOutput {
   table?: Table;
   /** Plain lines before the data block; must not contain data values (they are untrusted). */
   summary: string;
+  /**
+   * Further rows still upstream (a warehouse cursor): the gate keeps them behind a live
+   * result handle, and such an output is never cached (a hit could not page on).
+   */
+  more?: () => AsyncIterable<Table>;
+  /** Never cache this output (e.g. the result of a write). */
+  noStore?: boolean;
   /** Set by the gate: requests granted mid-call, re-checked when this output is served from cache. */
   grants?: AuthzRequest[];
   /** Facts for the audit record. */
   audit?: { rows?: number; bytes?: number; upstream?: Record<string, string> };
+}
+
+/** What `authorize` may consult: the config and static connector facts, never a connector. */
+export interface AuthorizeEnv {
+  config: Config;
+  connector(name: string): ConnectorInfo;
 }
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
@@ -33,9 +47,13 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   output: O;
   /**
    * The (action, resource) requests that must all allow before the handler runs. Only tools
-   * marked `selfService` (they describe the caller, not a resource) may return none.
+   * marked `selfService` (they describe the caller, not a resource) may return none. May also
+   * return a `plan` (e.g. the guarded SQL) that the handler receives as `ctx.plan`, so work
+   * done to find the resources is not done twice.
    */
-  authorize(args: z.infer<I>): AuthzRequest[];
+  authorize(args: z.infer<I>, env: AuthorizeEnv): AuthzRequest[] | Promise<AuthzRequest[] | { requests: AuthzRequest[]; plan: unknown }>;
+  /** Risk when the server is not read-only (e.g. `query` may then write if the policy grants it). */
+  riskWhenWritable?: Risk;
   selfService?: boolean;
   /** TTL class when the result may be cached; absent = never cached. */
   cache?: TtlClass;

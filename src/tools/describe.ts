@@ -6,7 +6,8 @@ import { invalidArgument } from '../results/errors.js';
 import { frameUntrusted } from '../results/framing.js';
 import { textTable } from '../results/text-table.js';
 import { cacheOutputShape, connectorArg, formatArg, pathArg, requestFor } from './common.js';
-import { defineTool } from './define-tool.js';
+import { defineTool, type ToolOutput } from './define-tool.js';
+import type { GatedConnector } from '../gate/context.js';
 
 export const describe = defineTool({
   name: 'describe',
@@ -20,11 +21,13 @@ export const describe = defineTool({
   output: z.object({
     connector: z.string(),
     path: z.string(),
-    size: z.number(),
+    size: z.number().optional(),
     modified: z.string().optional(),
     etag: z.string().optional(),
-    format: z.string(),
-    columns: z.array(z.object({ name: z.string(), type: z.string() })),
+    format: z.string().describe('File format, or "table" for a warehouse table.'),
+    columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean().optional() })),
+    keys: z.array(z.object({ name: z.string(), role: z.string() })).optional(),
+    comment: z.string().optional(),
     rowCount: z.number().optional(),
     rowCountExact: z.boolean(),
     parquet: z.record(z.string(), z.unknown()).optional(),
@@ -34,8 +37,9 @@ export const describe = defineTool({
   async handler(args, ctx) {
     const path = canonicalizePath(args.path);
     if (path.endsWith('/')) throw invalidArgument(`"${path}" is a prefix, not an object`, 'Call browse on a prefix; describe takes one object.');
-    const format = detectFormat(path, args.format);
     const connector = ctx.connector(args.connector);
+    if (connector.info.capabilities.includes('read_table')) return describeTable(connector, args.connector, path);
+    const format = detectFormat(path, args.format);
     const source = await connector.open(path);
     const description = await describeSource(source, format);
     const structured = {
@@ -57,3 +61,23 @@ export const describe = defineTool({
     return { structured, summary, audit: { bytes: source.size } };
   },
 });
+
+async function describeTable(connector: GatedConnector, name: string, path: string): Promise<ToolOutput> {
+  const table = await connector.describeTable(path);
+  const structured = {
+    connector: name,
+    path,
+    format: 'table',
+    columns: table.columns,
+    ...(table.rowCount !== undefined ? { rowCount: table.rowCount } : {}),
+    rowCountExact: table.rowCountExact,
+    ...(table.keys ? { keys: table.keys } : {}),
+    ...(table.comment ? { comment: table.comment } : {}),
+  };
+  const rows = table.rowCount === undefined ? 'unknown' : `${table.rowCountExact ? '' : '~'}${table.rowCount}`;
+  const summary = [
+    `${name}/${path}: table, ${table.columns.length} column(s), rows: ${rows}${table.keys?.length ? `, keys: ${table.keys.map((k) => `${k.name} (${k.role})`).join(', ')}` : ''}.`,
+    frameUntrusted(textTable([{ name: 'column', type: 'string' }, { name: 'type', type: 'string' }], table.columns.map((c) => [c.name, c.type])), 'a list of column names'),
+  ].join('\n');
+  return { structured, summary };
+}

@@ -3,11 +3,12 @@ import { browse } from './browse.js';
 import { describe } from './describe.js';
 import type { ToolDefinition } from './define-tool.js';
 import { listConnectors } from './list-connectors.js';
+import { query } from './query.js';
 import { readData } from './read-data.js';
 import { whoami } from './whoami.js';
 
 /** Every tool the server knows, in the order `tools/list` shows them (stable, deterministic). */
-export const ALL_TOOLS: ToolDefinition[] = [whoami, listConnectors, browse, describe, readData] as unknown as ToolDefinition[];
+export const ALL_TOOLS: ToolDefinition[] = [whoami, listConnectors, browse, describe, readData, query] as unknown as ToolDefinition[];
 
 /**
  * The tools served under a config: only enabled toolsets, and no write-class tool when the
@@ -15,5 +16,8 @@ export const ALL_TOOLS: ToolDefinition[] = [whoami, listConnectors, browse, desc
  */
 export function selectTools(config: Config, all: ToolDefinition[] = ALL_TOOLS): ToolDefinition[] {
   const toolsets = new Set(config.server.toolsets);
-  return all.filter((t) => toolsets.has(t.toolset) && (!config.server.read_only || t.risk === 'read'));
+  return all
+    .filter((t) => toolsets.has(t.toolset))
+    .map((t) => (!config.server.read_only && t.riskWhenWritable ? { ...t, risk: t.riskWhenWritable } : t))
+    .filter((t) => !config.server.read_only || t.risk === 'read');
 }

@@ -59,7 +59,7 @@ export const readData = defineTool({
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress(done, total, `read ${done} of ${total} object(s)`),
     });
-    const summary = `Read ${result.table.numRows} row(s) from ${paths.length} object(s) in ${args.connector}/${path} (${result.format}; scanned ${result.rowsScanned} rows, ${result.bytesRead} bytes${result.complete ? '' : '; stopped at the limit'}).`;
+    const summary = `Read ${result.table.numRows} row(s) from ${result.objects.length} of ${paths.length} matching object(s) in ${args.connector}/${path} (${result.format}; scanned ${result.rowsScanned} rows, ${result.bytesRead} bytes${result.complete ? '' : '; stopped at the limit'}).`;
     return {
       structured: { connector: args.connector, path, format: result.format, objects: result.objects, rowsScanned: result.rowsScanned, bytesRead: result.bytesRead, complete: result.complete },
       table: result.table,

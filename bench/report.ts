@@ -1,0 +1,104 @@
+import type { Summary } from './stats.js';
+
+export interface MachineFacts {
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  platform: string;
+  /** 1-minute load average when the run began: a busy machine inflates every figure (ratios less). */
+  load: number;
+}
+
+export interface BenchResults {
+  machine: MachineFacts;
+  seconds: number;
+  coldStart: { echo: Summary; dataMcp: Summary };
+  roundTrip: { echo: Summary; readData: Summary; whoami: Summary; bytes: { echo: number; readData: number; whoami: number } };
+  policy: { raw: Summary; memoized: Summary };
+}
+
+/** A target of the issue, judged on p50. Ratios are what we track; absolute bounds only where the issue sets them. */
+interface Row {
+  measure: string;
+  unit: 'ms' | 'µs';
+  subject: Summary;
+  baseline?: Summary;
+  target: string;
+  met?: boolean;
+}
+
+export const TARGETS = { coldStartRatio: 1.5, readDataRatio: 3, policyRawMicros: 150, policyMemoMicros: 10 } as const;
+
+function rows(r: BenchResults): Row[] {
+  const ratio = (a: Summary, b: Summary) => a.p50 / b.p50;
+  return [
+    {
+      measure: 'Cold start: spawn → initialize response',
+      unit: 'ms',
+      subject: r.coldStart.dataMcp,
+      baseline: r.coldStart.echo,
+      target: `≤ ${TARGETS.coldStartRatio}× echo`,
+      met: ratio(r.coldStart.dataMcp, r.coldStart.echo) <= TARGETS.coldStartRatio,
+    },
+    {
+      measure: 'Round trip: read_data 50 rows, cache hit',
+      unit: 'ms',
+      subject: r.roundTrip.readData,
+      baseline: r.roundTrip.echo,
+      target: `≤ ${TARGETS.readDataRatio}× echo`,
+      met: ratio(r.roundTrip.readData, r.roundTrip.echo) <= TARGETS.readDataRatio,
+    },
+    { measure: 'Round trip: whoami (gate, no data)', unit: 'ms', subject: r.roundTrip.whoami, baseline: r.roundTrip.echo, target: 'reference' },
+    {
+      measure: 'Policy decision, raw (Cedar every time)',
+      unit: 'µs',
+      subject: r.policy.raw,
+      target: `p50 ≤ ${TARGETS.policyRawMicros} µs`,
+      met: r.policy.raw.p50 <= TARGETS.policyRawMicros,
+    },
+    {
+      measure: 'Policy decision, memoized',
+      unit: 'µs',
+      subject: r.policy.memoized,
+      target: `p50 ≤ ${TARGETS.policyMemoMicros} µs`,
+      met: r.policy.memoized.p50 <= TARGETS.policyMemoMicros,
+    },
+  ];
+}
+
+function fmt(value: number): string {
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+/** The results table in Markdown: printed by every run, and what `--write` puts in BENCHMARKS.md. */
+export function resultsTable(r: BenchResults): string {
+  const lines = [
+    '| Measure | n | data-mcp p50 | data-mcp p99 | echo p50 | echo p99 | ratio p50 | target | met |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---|',
+  ];
+  for (const row of rows(r)) {
+    const u = row.unit;
+    const base = row.baseline;
+    lines.push(
+      `| ${row.measure} | ${row.subject.n} | ${fmt(row.subject.p50)} ${u} | ${fmt(row.subject.p99)} ${u} | ${base ? `${fmt(base.p50)} ${u}` : '—'} | ${base ? `${fmt(base.p99)} ${u}` : '—'} | ${base ? `${(row.subject.p50 / base.p50).toFixed(2)}×` : '—'} | ${row.target} | ${row.met === undefined ? '—' : row.met ? 'yes' : '**no**'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function machineLine(r: BenchResults): string {
+  const m = r.machine;
+  return `${m.date} · Node ${m.node} · ${m.cpu} · ${m.cores} cores · ${m.platform} · load average ${m.load.toFixed(1)} at start · run took ${r.seconds.toFixed(0)} s`;
+}
+
+export function payloadLine(r: BenchResults): string {
+  const b = r.roundTrip.bytes;
+  return `Response sizes (JSON-RPC result, bytes): echo ${b.echo}, read_data ${b.readData}, whoami ${b.whoami}.`;
+}
+
+export function allTargetsMet(r: BenchResults): boolean {
+  return rows(r).every((row) => row.met !== false);
+}

@@ -1,0 +1,114 @@
+// `npm run bench`: data-mcp beside its in-run baselines (DESIGN §14). Ratios are what we track;
+// absolute figures vary from machine to machine. `-- --write` puts this run's figures in
+// BENCHMARKS.md; `-- --quick` is a smoke run with small samples (never written).
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg, platform, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { coldStarts } from './cold-start.js';
+import { policyDecisions } from './policy.js';
+import { allTargetsMet, machineLine, payloadLine, resultsTable, type BenchResults } from './report.js';
+import { connect, hasRows, hasStructured, isCacheHitOf, roundTrips, type Probe } from './round-trip.js';
+import { BenchEnvironment, DATA_MCP_SERVER, ECHO_SERVER } from './servers.js';
+import { summarize } from './stats.js';
+import { writeLatest } from './write-results.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const write = args.has('--write');
+const SIZES = quick
+  ? { coldStarts: 3, rtWarmup: 5, rtN: 30, policyWarmup: 200, policyN: 2000 }
+  : { coldStarts: 15, rtWarmup: 30, rtN: 300, policyWarmup: 2000, policyN: 20_000 };
+const READ_ARGS = { connector: 'demo', path: 'orders.parquet', limit: 50 };
+
+const say = (text: string) => process.stderr.write(`${text}\n`);
+const bench = new BenchEnvironment();
+
+function cleanUp(): void {
+  bench.killAll();
+  bench.removeState();
+}
+process.once('SIGINT', () => {
+  cleanUp();
+  process.exit(130);
+});
+process.once('SIGTERM', () => {
+  cleanUp();
+  process.exit(143);
+});
+process.once('exit', () => bench.killAll());
+
+async function responseBytes(client: Client, tool: string, toolArgs: Record<string, unknown>): Promise<number> {
+  return Buffer.byteLength(JSON.stringify(await client.callTool({ name: tool, arguments: toolArgs })));
+}
+
+async function measureRoundTrips(): Promise<BenchResults['roundTrip']> {
+  const echo = await connect(ECHO_SERVER, bench);
+  const dataMcp = await connect(DATA_MCP_SERVER, bench);
+  try {
+    // The first read fills the cache; every measured one must then be a hit (checked per call).
+    await dataMcp.callTool({ name: 'read_data', arguments: READ_ARGS });
+    const probes: Probe[] = [
+      { label: 'echo', client: echo, tool: 'echo', args: {}, check: hasRows(50) },
+      { label: 'read_data', client: dataMcp, tool: 'read_data', args: READ_ARGS, check: isCacheHitOf(50) },
+      { label: 'whoami', client: dataMcp, tool: 'whoami', args: {}, check: hasStructured('serviceAccount') },
+    ];
+    const bytes = {
+      echo: await responseBytes(echo, 'echo', {}),
+      readData: await responseBytes(dataMcp, 'read_data', READ_ARGS),
+      whoami: await responseBytes(dataMcp, 'whoami', {}),
+    };
+    const [e, r, w] = (await roundTrips(probes, SIZES.rtWarmup, SIZES.rtN)).map(summarize);
+    return { echo: e!, readData: r!, whoami: w!, bytes };
+  } finally {
+    await Promise.all([echo.close(), dataMcp.close()]);
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does)');
+  if (quick && write) throw new Error('--quick figures are a smoke run; they are never written to BENCHMARKS.md');
+  const began = performance.now();
+  const load = loadavg()[0] ?? 0;
+
+  say(`policy decisions: ${SIZES.policyN} raw + ${SIZES.policyN} memoized…`);
+  const policy = await policyDecisions(SIZES.policyWarmup, SIZES.policyN);
+
+  say(`cold starts: ${SIZES.coldStarts} × echo and data-mcp, interleaved…`);
+  const [echoStarts, dataMcpStarts] = await coldStarts([ECHO_SERVER, DATA_MCP_SERVER], SIZES.coldStarts, bench);
+
+  say(`round trips: ${SIZES.rtN} × echo, read_data (cache hit), whoami, interleaved…`);
+  const roundTrip = await measureRoundTrips();
+
+  const results: BenchResults = {
+    machine: {
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      node: process.versions.node,
+      cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
+      cores: cpus().length,
+      platform: `${platform()} ${release()}`,
+      load,
+    },
+    seconds: (performance.now() - began) / 1000,
+    coldStart: { echo: summarize(echoStarts ?? []), dataMcp: summarize(dataMcpStarts ?? []) },
+    roundTrip,
+    policy: { raw: summarize(policy.raw), memoized: summarize(policy.memoized) },
+  };
+
+  const alive = bench.alive();
+  if (alive.length > 0) throw new Error(`child processes still running after the bench: ${alive.join(', ')}`);
+
+  process.stdout.write(`\n${machineLine(results)}\n\n${resultsTable(results)}\n\n${payloadLine(results)}\n`);
+  process.stdout.write(allTargetsMet(results) ? 'All targets met.\n' : 'Some targets are not met (see BENCHMARKS.md for the reading).\n');
+  if (write) {
+    writeLatest(join(ROOT, 'BENCHMARKS.md'), results);
+    say('BENCHMARKS.md updated.');
+  }
+}
+
+try {
+  await main();
+} finally {
+  cleanUp();
+}

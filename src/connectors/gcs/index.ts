@@ -1,0 +1,111 @@
+import type { GcsConnectorConfig } from '../../config/schema.js';
+import { DataMcpError } from '../../results/errors.js';
+import { throwIfAborted } from '../abort.js';
+import { capabilitySet } from '../capabilities.js';
+import type { ConnectorContext } from '../kinds.js';
+import { checkLimit } from '../path-guard.js';
+import { listBuckets } from '../s3/list.js';
+import { locate, locateObject } from '../s3/paths.js';
+import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListPage, ObjectStat, WriteOptions, WriteResult } from '../types.js';
+import { GcsClientPool } from './client.js';
+import { gcsError } from './errors.js';
+import { listObjects, MAX_GCS_PAGE } from './list.js';
+import { GcsByteSource } from './read.js';
+import { objectMetadata, type ObjectRef } from './stat.js';
+import { deleteObject, writeObject } from './write.js';
+
+/**
+ * Google Cloud Storage through `@google-cloud/storage` (DESIGN §9). Paths are `bucket/name`;
+ * only configured buckets are reachable (any other is NOT_FOUND, without a request). The SDK
+ * is loaded, and clients created, on the first call that needs one — one per credential scope.
+ */
+export class GcsConnector implements Connector {
+  readonly kind = 'gcs';
+  readonly capabilities: ReadonlySet<Capability> = capabilitySet('gcs');
+  private readonly pool: GcsClientPool;
+
+  constructor(
+    readonly name: string,
+    private readonly config: GcsConnectorConfig,
+  ) {
+    this.pool = new GcsClientPool(config);
+  }
+
+  async list(path: string, options: ListOptions): Promise<ListPage> {
+    throwIfAborted(options.signal);
+    const location = locate(path, this.config.buckets, this.name);
+    const limit = checkLimit(options.limit, MAX_GCS_PAGE);
+    if (location.bucket === '') {
+      if (options.recursive) {
+        throw new DataMcpError('INVALID_ARGUMENT', 'a recursive listing needs a bucket', 'List "bucket/" or "bucket/prefix/" recursively instead of the connector root.');
+      }
+      return listBuckets(this.config.buckets, limit, options.cursor);
+    }
+    const prefix = location.key === '' || location.key.endsWith('/') ? location.key : `${location.key}/`;
+    try {
+      return await listObjects(await this.pool.get(options.credentials), {
+        bucket: location.bucket,
+        prefix,
+        recursive: options.recursive === true,
+        limit,
+        signal: options.signal,
+        ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
+      });
+    } catch (error) {
+      throw gcsError(error, { connector: this.name, operation: 'objects.list', path, signal: options.signal });
+    }
+  }
+
+  async stat(path: string, options: CallOptions): Promise<ObjectStat> {
+    return (await this.metadata(path, options)).stat;
+  }
+
+  async open(path: string, options: CallOptions): Promise<ByteSource> {
+    const { stat, generation, ref } = await this.metadata(path, options);
+    return new GcsByteSource(path, stat.size, stat.etag, ref, generation, () => this.pool.get(options.credentials), this.name);
+  }
+
+  async write(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult> {
+    const ref = this.objectRef(path, options);
+    try {
+      const handle = await this.pool.get(options.credentials);
+      throwIfAborted(options.signal);
+      return await writeObject(handle, ref, data, { createOnly: options.createOnly, ...(options.contentType ? { contentType: options.contentType } : {}) });
+    } catch (error) {
+      throw gcsError(error, { connector: this.name, operation: 'objects.insert', path, signal: options.signal });
+    }
+  }
+
+  async delete(path: string, options: CallOptions): Promise<void> {
+    const ref = this.objectRef(path, options);
+    try {
+      await deleteObject(await this.pool.get(options.credentials), ref);
+    } catch (error) {
+      throw gcsError(error, { connector: this.name, operation: 'objects.delete', path, signal: options.signal });
+    }
+  }
+
+  close(): Promise<void> {
+    this.pool.close();
+    return Promise.resolve();
+  }
+
+  private objectRef(path: string, options: CallOptions): ObjectRef {
+    throwIfAborted(options.signal);
+    const { bucket, key } = locateObject(path, this.config.buckets, this.name);
+    return { bucket, name: key, path, signal: options.signal };
+  }
+
+  private async metadata(path: string, options: CallOptions) {
+    const ref = this.objectRef(path, options);
+    try {
+      return { ref, ...(await objectMetadata(await this.pool.get(options.credentials), ref)) };
+    } catch (error) {
+      throw gcsError(error, { connector: this.name, operation: 'objects.get', path, signal: options.signal });
+    }
+  }
+}
+
+export async function createGcsConnector(name: string, config: GcsConnectorConfig, _context: ConnectorContext): Promise<Connector> {
+  return new GcsConnector(name, config);
+}

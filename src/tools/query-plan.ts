@@ -1,0 +1,60 @@
+import type { Config } from '../config/schema.js';
+import type { ConnectorInfo, SqlDialect } from '../connectors/types.js';
+import { canonicalizePath } from '../policy/paths.js';
+import type { AuthzRequest } from '../policy/types.js';
+import { DataMcpError, invalidArgument } from '../results/errors.js';
+import { guardSql, type GuardedSql, type SqlTableRef } from '../sql/index.js';
+
+const DIALECTS: Record<string, SqlDialect> = { postgres: 'postgres', redshift: 'redshift', bigquery: 'bigquery' };
+
+/** What `query`'s authorize step hands its handler: the guarded statement and its tables. */
+export interface QueryPlan {
+  dialect: SqlDialect;
+  guarded: GuardedSql;
+  /** Table Locations (`schema/table`, BigQuery `dataset/table`) the statement touches. */
+  paths: string[];
+}
+
+/**
+ * Guards the SQL with the dialect's real parser, then turns every table it references into a
+ * Location request: `query` to read it, plus `write` where the statement writes. Writes are
+ * possible only when the server is not read-only, and then only if the policy grants `write`.
+ */
+export async function planQuery(config: Config, info: ConnectorInfo, sql: string): Promise<{ requests: AuthzRequest[]; plan: QueryPlan }> {
+  const dialect = DIALECTS[info.kind];
+  if (!dialect) {
+    throw invalidArgument(`connector ${info.name} (${info.kind}) does not take SQL`, 'Use query on a postgres, redshift or bigquery connector; read objects with read_data.');
+  }
+  const connectorConfig = config.connectors[info.name];
+  const defaultSchema = connectorConfig && 'schemas' in connectorConfig ? (connectorConfig.schemas?.[0] ?? 'public') : dialect === 'bigquery' ? undefined : 'public';
+  const guarded = await guardSql(sql, dialect, { allowWrite: !config.server.read_only, ...(defaultSchema ? { defaultSchema } : {}) });
+  const paths: string[] = [];
+  const requests: AuthzRequest[] = [];
+  for (const table of guarded.tables) {
+    const path = tablePath(config, info, dialect, table);
+    paths.push(path);
+    requests.push({ action: 'query', resource: { type: 'Location', connector: info.name, path } });
+    if (table.access === 'write') requests.push({ action: 'write', resource: { type: 'Location', connector: info.name, path } });
+  }
+  if (requests.length === 0) requests.push({ action: 'query', resource: { type: 'Connector', connector: info.name } });
+  return { requests, plan: { dialect, guarded, paths } };
+}
+
+function tablePath(config: Config, info: ConnectorInfo, dialect: SqlDialect, table: SqlTableRef): string {
+  const connector = config.connectors[info.name];
+  if (dialect === 'bigquery') {
+    const project = connector?.kind === 'bigquery' ? connector.project_id : undefined;
+    if (table.database && table.database !== project) {
+      throw new DataMcpError('POLICY_DENIED', `table ${table.database}.${table.schema ?? ''}.${table.name} is in another project`, `This connector queries project ${project}; reference tables as dataset.table.`);
+    }
+    if (!table.schema) throw invalidArgument(`table ${table.name} has no dataset`, 'Qualify BigQuery tables as dataset.table.');
+  }
+  const schema = table.schema ?? 'public';
+  const allowlist = connector && 'schemas' in connector ? connector.schemas : connector && 'datasets' in connector ? connector.datasets : undefined;
+  if (allowlist && !allowlist.includes(schema)) {
+    throw new DataMcpError('POLICY_DENIED', `${schema} is not exposed by connector ${info.name}`, `Query tables in: ${allowlist.join(', ')}.`);
+  }
+  // Quoted identifiers may hold any character; a "/" would forge another Location.
+  if (schema.includes('/') || table.name.includes('/')) throw invalidArgument(`table name ${schema}.${table.name} cannot be authorized`, 'Use tables whose names contain no "/".');
+  return canonicalizePath(`${schema}/${table.name}`);
+}

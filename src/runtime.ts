@@ -51,7 +51,7 @@ export async function createRuntime(loaded: LoadedConfig, logger: Logger, env: N
   const registry = ConnectorRegistry.fromConfig(config, { logger });
   const tokens = createOpaqueTokens(config.server.handle_secret, config.server.handle_ttl_seconds);
   const results = new ResultStore(cache, config.server.handle_ttl_seconds);
-  const live = new LiveResults({ ttlSeconds: config.server.handle_ttl_seconds, maxRows: config.server.limits.max_rows, maxEntries: 32 });
+  const live = new LiveResults({ ttlSeconds: config.server.handle_ttl_seconds, maxRows: config.server.limits.max_rows, maxEntries: 32, maxPerSource: 2 });
   const gate = new Gate({ loaded, identity, policy, cache, flight: new SingleFlight(), audit, registry, tokens, results, live, logger });
   if (config.auth.mode === 'none') {
     logger.warn({ serviceAccount: config.auth.default_service_account }, 'auth.mode is "none": every call runs as this service account');

@@ -130,9 +130,27 @@ export type SqlDialect = 'postgres' | 'redshift' | 'bigquery';
 
 export type ParamValue = string | number | boolean | null;
 
+/** DynamoDB's structured request (no SQL): built from typed tool input, never from strings of code. */
+export interface DynamoRequest {
+  operation: 'get' | 'query' | 'scan';
+  table: string;
+  index?: string;
+  /** get: the full primary key. */
+  key?: Record<string, ParamValue>;
+  /** query: partition key equality and an optional sort-key condition. */
+  partition?: { name: string; value: ParamValue };
+  sort?: { name: string; op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte' | 'between' | 'begins_with'; value: ParamValue; value2?: ParamValue };
+  /** Post-read filter in the shared filter DSL (src/engine/filter-schema.ts). */
+  filter?: unknown;
+  projection?: string[];
+  consistentRead?: boolean;
+}
+
 export interface QueryRequest {
-  /** Agent SQL that passed the guard; never rewritten except placeholder mapping by the connector. */
+  /** Agent SQL that passed the guard; never rewritten except placeholder mapping by the connector. Empty for DynamoDB. */
   sql: string;
+  /** DynamoDB only: the structured request. */
+  dynamo?: DynamoRequest;
   /** Named parameters: `:name` in Redshift SQL (Data API native), `@name` in BigQuery SQL. */
   params: Record<string, ParamValue>;
   /** PostgreSQL: the SQL uses `$1..$n` and these are the values in order. */

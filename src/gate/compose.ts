@@ -179,7 +179,7 @@ export class Gate {
       moreUpstream: Boolean(output.more),
       storeRest: async (table) => {
         const all = [...requests, ...(output.grants ?? [])];
-        if (output.more) return this.deps.tokens.mint('handle', { id: this.deps.live.put(table, output.more, all), live: 1 }, binding);
+        if (output.more) return this.deps.tokens.mint('handle', { id: this.deps.live.put(requests[0]?.resource.connector ?? tool.name, table, output.more, all), live: 1 }, binding);
         const id = await this.deps.results.put({ table, requests: all, tool: tool.name });
         return this.deps.tokens.mint('handle', { id }, binding);
       },

@@ -1,3 +1,4 @@
+import type { Table } from 'apache-arrow';
 import { randomUUID } from 'node:crypto';
 import { principalScope } from '../identity/principal.js';
 import { columnsOf, rowsOf } from '../results/arrow-json.js';
@@ -93,7 +94,7 @@ function isErrorResult(value: ResourceContents | ErrorResult): value is ErrorRes
 }
 
 interface Page {
-  table: import('apache-arrow').Table;
+  table: Table;
   /** Rows known so far (all rows once complete). */
   rowCount: number;
   more: boolean;

@@ -11,6 +11,8 @@ import { limitExceeded } from './errors.js';
  * so these handles live in this process only and end with it.
  */
 interface LiveEntry {
+  /** Which upstream holds the cursor (a connector name): each may hold only a few open. */
+  source: string;
   pages: Table[];
   held: number;
   iterator?: AsyncIterator<Table>;
@@ -30,15 +32,15 @@ export class LiveResults {
   private readonly entries = new Map<string, LiveEntry>();
 
   constructor(
-    private readonly options: { ttlSeconds: number; maxRows: number; maxEntries: number },
+    private readonly options: { ttlSeconds: number; maxRows: number; maxEntries: number; maxPerSource: number },
     private readonly now: () => number = Date.now,
   ) {}
 
-  put(first: Table, more: (() => AsyncIterable<Table>) | undefined, requests: AuthzRequest[]): string {
-    this.evict();
+  put(source: string, first: Table, more: (() => AsyncIterable<Table>) | undefined, requests: AuthzRequest[]): string {
+    this.evict(source);
     const id = randomBytes(12).toString('base64url');
     const iterator = more?.()[Symbol.asyncIterator]();
-    this.entries.set(id, { pages: [first], held: first.numRows, ...(iterator ? { iterator } : {}), complete: !iterator, requests, expiresAt: this.now() + this.options.ttlSeconds * 1000 });
+    this.entries.set(id, { source, pages: [first], held: first.numRows, ...(iterator ? { iterator } : {}), complete: !iterator, requests, expiresAt: this.now() + this.options.ttlSeconds * 1000 });
     return id;
   }
 
@@ -80,14 +82,24 @@ export class LiveResults {
     return entry;
   }
 
-  /** Expired entries go; past the cap, the oldest goes (its upstream cursor is released). */
-  private evict(): void {
+  /**
+   * Expired entries go; past a cap the oldest goes and its upstream cursor is released. The
+   * per-source cap matters most: an open cursor pins a pooled database connection, and a
+   * pool must keep room for new queries.
+   */
+  private evict(source: string): void {
     for (const [id] of this.entries) this.live(id);
+    const ofSource = [...this.entries].filter(([, e]) => e.source === source);
+    for (const [id, entry] of ofSource.slice(0, Math.max(0, ofSource.length - this.options.maxPerSource + 1))) this.drop(id, entry);
     while (this.entries.size >= this.options.maxEntries) {
       const [oldest, entry] = this.entries.entries().next().value as [string, LiveEntry];
-      void entry.iterator?.return?.();
-      this.entries.delete(oldest);
+      this.drop(oldest, entry);
     }
+  }
+
+  private drop(id: string, entry: LiveEntry): void {
+    void entry.iterator?.return?.();
+    this.entries.delete(id);
   }
 }
 

@@ -11,6 +11,8 @@ const PATTERNS: RegExp[] = [
   /\b(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, // AWS access key ids
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, // JWTs
+  /\bya29\.[A-Za-z0-9_.-]{10,}/g, // Google OAuth access tokens
+  /(\bBearer\s+)[A-Za-z0-9_.~+/=-]{8,}/gi, // bearer tokens in echoed headers
   /([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|X-Goog-Credential|Signature|sig)=)[^&\s"']+/gi,
   /((?:redis|rediss|postgres|postgresql|mysql|mongodb(?:\+srv)?|amqp|https?):\/\/[^:/@\s"']*:)[^@\s"']+(?=@)/gi, // passwords in URLs (the "@" stays)
   /((?:aws_secret_access_key|secret_access_key|secretAccessKey|password|passwd|client_secret|private_key|api_key|apikey|token)\s*["']?\s*[:=]\s*["']?)[^\s"',;}]{4,}/gi,

@@ -30,6 +30,8 @@ export interface ToolOutput {
   audit?: { rows?: number; bytes?: number; upstream?: Record<string, string> };
 }
 
+export type AuthorizeResult = AuthzRequest[] | { requests: AuthzRequest[]; plan: unknown };
+
 /** What `authorize` may consult: the config and static connector facts, never a connector. */
 export interface AuthorizeEnv {
   config: Config;
@@ -51,7 +53,7 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
    * return a `plan` (e.g. the guarded SQL) that the handler receives as `ctx.plan`, so work
    * done to find the resources is not done twice.
    */
-  authorize(args: z.infer<I>, env: AuthorizeEnv): AuthzRequest[] | Promise<AuthzRequest[] | { requests: AuthzRequest[]; plan: unknown }>;
+  authorize(args: z.infer<I>, env: AuthorizeEnv): AuthorizeResult | Promise<AuthorizeResult>;
   /** Risk when the server is not read-only (e.g. `query` may then write if the policy grants it). */
   riskWhenWritable?: Risk;
   selfService?: boolean;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { ConnectorInfo, SqlDialect } from '../connectors/types.js';
+import type { ConnectorInfo, DynamoRequest, SqlDialect } from '../connectors/types.js';
 import { canonicalizePath } from '../policy/paths.js';
 import type { AuthzRequest } from '../policy/types.js';
 import { DataMcpError, invalidArgument } from '../results/errors.js';
@@ -13,6 +13,20 @@ export interface QueryPlan {
   guarded: GuardedSql;
   /** Table Locations (`schema/table`, BigQuery `dataset/table`) the statement touches. */
   paths: string[];
+}
+
+/**
+ * DynamoDB takes no SQL: a structured get/query needs `query` on the table; a scan reads the
+ * whole table, so it also needs `read` there (and the connector's scan switch).
+ */
+export function planDynamo(info: ConnectorInfo, request: DynamoRequest): { requests: AuthzRequest[]; plan: { paths: string[] } } {
+  if (info.kind !== 'dynamodb') throw invalidArgument(`connector ${info.name} (${info.kind}) does not take a dynamodb request`, 'Send sql to a warehouse connector; use dynamodb only with a dynamodb connector.');
+  const path = canonicalizePath(request.table);
+  if (path.includes('/')) throw invalidArgument(`"${request.table}" is not a table name`, 'Give the DynamoDB table name alone.');
+  const resource = { type: 'Location' as const, connector: info.name, path };
+  const requests: AuthzRequest[] = [{ action: 'query', resource }];
+  if (request.operation === 'scan') requests.push({ action: 'read', resource });
+  return { requests, plan: { paths: [path] } };
 }
 
 /**

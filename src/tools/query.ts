@@ -3,7 +3,8 @@ import type { ParamValue, QueryRequest } from '../connectors/types.js';
 import { invalidArgument, limitExceeded } from '../results/errors.js';
 import { connectorArg, dataOutputShape } from './common.js';
 import { defineTool } from './define-tool.js';
-import { planQuery, type QueryPlan } from './query-plan.js';
+import { planDynamo, planQuery, type QueryPlan } from './query-plan.js';
+import { dynamoInput, runDynamo, toDynamoRequest } from './query-dynamo.js';
 
 const paramName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a parameter name: letters, digits, underscore');
 const paramValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
@@ -20,13 +21,15 @@ export const query = defineTool({
   input: z
     .object({
       connector: connectorArg,
-      sql: z.string().min(1).max(100_000).describe('Exactly one SQL statement.'),
+      sql: z.string().min(1).max(100_000).optional().describe('Exactly one SQL statement (postgres, redshift, bigquery).'),
+      dynamodb: dynamoInput.optional().describe('For a dynamodb connector instead of sql: get an item, query a partition, or scan.'),
       params: z.record(paramName, paramValue).optional().describe('Named parameter values, e.g. {"region": "north", "min": 100}.'),
       dry_run: z.boolean().default(false).describe('Validate and estimate only.'),
       max_bytes_billed: z.number().int().min(1).optional().describe('BigQuery: lower the bytes ceiling for this query (cannot raise it).'),
       limit: z.number().int().min(1).optional().describe('Rows to fetch now (default: the result budget); the rest stay behind a handle.'),
     })
-    .strict(),
+    .strict()
+    .refine((a) => (a.sql === undefined) !== (a.dynamodb === undefined), { message: 'give exactly one of sql or dynamodb' }),
   output: z.object({
     connector: z.string(),
     dialect: z.string(),
@@ -39,8 +42,10 @@ export const query = defineTool({
     complete: z.boolean().describe('False when more rows remain in the warehouse (read them through handle).'),
     ...dataOutputShape,
   }),
-  authorize: (args, env) => planQuery(env.config, env.connector(args.connector), args.sql),
+  authorize: (args, env) =>
+    args.dynamodb ? planDynamo(env.connector(args.connector), toDynamoRequest(args.dynamodb)) : planQuery(env.config, env.connector(args.connector), args.sql ?? ''),
   async handler(args, ctx) {
+    if (args.dynamodb) return runDynamo(args.connector, toDynamoRequest(args.dynamodb), args.limit, ctx);
     const plan = ctx.plan as QueryPlan;
     const limits = ctx.config.server.limits;
     const limit = args.limit ?? ctx.config.server.result_budget.max_rows;

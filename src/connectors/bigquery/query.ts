@@ -7,7 +7,7 @@ import { DataMcpError, invalidArgument } from '../../results/errors.js';
 import type { QueryRequest, QueryResult } from '../types.js';
 import { effectiveCeiling, estimatedCostUsd, overCeiling } from './ceiling.js';
 import type { BigqueryHandle } from './client.js';
-import { bigqueryError } from './errors.js';
+import { bigqueryError, scrubGoogleText } from './errors.js';
 import type { BigqueryField } from './field-types.js';
 import { bytesBilled, cancelJob, dryRun, insertJob, resultPage, type DryRunFigures, type QueryConfiguration, type ResultPage } from './job.js';
 import { toQueryParameters } from './params.js';
@@ -73,7 +73,11 @@ export async function runQuery(scope: QueryScope, request: QueryRequest, callSig
     };
   } catch (error) {
     if (signal.aborted) {
-      await cancelJob(handle, jobId, config.location, (e) => scope.logger?.warn({ connector: scope.connector, jobId, err: bigqueryError(e, { connector: scope.connector, operation: 'jobs.cancel', target: 'the query', signal: new AbortController().signal }).message }, 'BigQuery job cancel failed'));
+      // The id is ours, so the cancel goes out even if the insert's answer never came back. If
+      // it overtakes the insert it finds nothing; the job's own jobTimeoutMs then bounds it.
+      await cancelJob(handle, jobId, config.location, (e) => {
+        scope.logger?.warn({ connector: scope.connector, jobId, err: scrubGoogleText(e instanceof Error ? e.message : String(e)) }, 'BigQuery job cancel failed');
+      });
     }
     throw bigqueryError(error, { connector: scope.connector, operation: 'query', target: `the query (job ${jobId})`, signal });
   }

@@ -1,5 +1,6 @@
 import type { PostgresConnectorConfig } from '../../config/schema.js';
 import type { Logger } from '../../logging/logger.js';
+import { registerSecret } from '../../results/scrub.js';
 import { throwIfAborted } from '../abort.js';
 import { capabilitySet } from '../capabilities.js';
 import type { ConnectorContext } from '../kinds.js';
@@ -17,6 +18,8 @@ export interface PostgresConnectorOptions {
   logger?: Logger;
   /** How long the rest of a paged result waits for its reader before its connection is released (default 60 s). */
   cursorIdleMs?: number;
+  /** How long to wait for a connection (network + login, or a free pool slot); default 10 s. */
+  connectTimeoutMs?: number;
 }
 
 export const DEFAULT_CURSOR_IDLE_MS = 60_000;
@@ -39,7 +42,9 @@ export class PostgresConnector implements Connector {
     private readonly config: PostgresConnectorConfig,
     private readonly options: PostgresConnectorOptions = {},
   ) {
-    this.holder = new PgPoolHolder(config, name, options.logger);
+    // The password must never surface in a message or log line, whatever echoes it.
+    registerSecret(config.password);
+    this.holder = new PgPoolHolder(config, name, options.logger, options.connectTimeoutMs);
     this.cursorIdleMs = options.cursorIdleMs ?? DEFAULT_CURSOR_IDLE_MS;
   }
 

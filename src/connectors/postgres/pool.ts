@@ -3,7 +3,6 @@ import type CursorClass from 'pg-cursor';
 import type { PostgresConnectorConfig } from '../../config/schema.js';
 import type { Logger } from '../../logging/logger.js';
 import { DataMcpError } from '../../results/errors.js';
-import { registerSecret } from '../../results/scrub.js';
 import { abortError } from '../abort.js';
 import { sslOptions } from './tls.js';
 
@@ -48,9 +47,7 @@ function sessionOptions(config: PostgresConnectorConfig): string {
   return ['-c TimeZone=UTC', '-c DateStyle=ISO,MDY', '-c IntervalStyle=postgres', '-c bytea_output=hex', `-c statement_timeout=${config.statement_timeout_ms}`].join(' ');
 }
 
-export function createPool(pg: Pg, config: PostgresConnectorConfig, connector: string, logger: Logger | undefined): PgPool {
-  // The password must never surface in a message or log line, whatever echoes it.
-  registerSecret(config.password);
+export function createPool(pg: Pg, config: PostgresConnectorConfig, connector: string, logger: Logger | undefined, connectTimeoutMs = CONNECT_TIMEOUT_MS): PgPool {
   const pool = new pg.Pool({
     host: config.host,
     port: config.port,
@@ -59,7 +56,8 @@ export function createPool(pg: Pg, config: PostgresConnectorConfig, connector: s
     ...(config.password !== undefined ? { password: config.password } : {}),
     ssl: sslOptions(config.ssl, connector),
     max: config.pool_max,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Also how long a call waits for a free pooled connection.
+    connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     // An idle pool must not keep the process alive after the server is asked to stop.
     allowExitOnIdle: true,
@@ -79,10 +77,11 @@ export class PgPoolHolder {
     private readonly config: PostgresConnectorConfig,
     private readonly connector: string,
     private readonly logger: Logger | undefined,
+    private readonly connectTimeoutMs = CONNECT_TIMEOUT_MS,
   ) {}
 
   get(): Promise<PgRuntime> {
-    this.runtime ??= loadDriver().then(({ pg, Cursor }) => ({ pg, Cursor, pool: createPool(pg, this.config, this.connector, this.logger) }));
+    this.runtime ??= loadDriver().then(({ pg, Cursor }) => ({ pg, Cursor, pool: createPool(pg, this.config, this.connector, this.logger, this.connectTimeoutMs) }));
     this.runtime.catch(() => (this.runtime = undefined));
     return this.runtime;
   }
@@ -119,10 +118,22 @@ export async function acquire(pool: PgPool, signal: AbortSignal): Promise<PgClie
     return client;
   } catch (error) {
     connecting.then((late) => late.release(), () => undefined);
-    throw error;
+    throw poolExhausted(pool, error) ?? error;
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** pg's connect timeout also fires when every pooled connection is busy: say which it was. */
+function poolExhausted(pool: PgPool, error: unknown): DataMcpError | undefined {
+  const max = pool.options.max ?? 10;
+  const timedOut = error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message);
+  if (!timedOut || pool.totalCount < max) return undefined;
+  return new DataMcpError(
+    'UNAVAILABLE',
+    `all ${max} database connections of this connector are busy (running queries or paged results not yet read)`,
+    'Wait for running queries to finish, or read the rest of earlier results, then try again.',
+  );
 }
 
 function ignoreError(): void {

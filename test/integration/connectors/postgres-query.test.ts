@@ -223,6 +223,20 @@ describe('postgres connector: queries', () => {
     expect(e.hint).toMatch(/again/);
   });
 
+  it('when unread paged results hold every pooled connection, a new call is UNAVAILABLE until one is read', async () => {
+    const single = new PostgresConnector('pg', pgConfig({ pool_max: 1 }), { cursorIdleMs: 60_000, connectTimeoutMs: 300 });
+    try {
+      const held = await single.query(request(`SELECT id FROM "${s}".events ORDER BY id`, { maxRows: 10 }), call());
+      const busy = await failureOf(single.query(request('SELECT 1'), call()));
+      expect(busy.code).toBe('UNAVAILABLE');
+      expect(busy.message).toMatch(/all 1 database connections .* busy/);
+      expect((await idsOf(held.more!())).length).toBe(ROWS - 10);
+      expect((await single.query(request('SELECT 1 AS one'), call())).table.getChild('one')?.get(0)).toBe(1);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('close() releases held results and ends the pool', async () => {
     const own = new PostgresConnector('pg', pgConfig(), { cursorIdleMs: 60_000 });
     await own.query(request(`SELECT id FROM "${s}".events ORDER BY id`, { maxRows: 10 }), call());

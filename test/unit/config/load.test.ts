@@ -106,7 +106,7 @@ audit:
   it('validates config.example.yaml with the variables it needs set', () => {
     const loaded = loadConfig({ path: join(PACKAGE_ROOT, 'config.example.yaml'), env: { DATA_MCP_JWT_SECRET: 'x'.repeat(40) } });
     expect(loaded.config.auth.mode).toBe('token');
-    expect(Object.keys(loaded.config.connectors).sort()).toEqual(['demo', 'lake']);
+    expect(Object.keys(loaded.config.connectors).sort()).toEqual(['app-db', 'assets', 'bq', 'demo', 'lake', 'sessions-table', 'warehouse']);
     const demo = loaded.config.connectors.demo;
     expect(demo?.kind === 'local' && demo.root).toBe(join(PACKAGE_ROOT, 'examples/data'));
     // Unset optional placeholders (handle secret, redis url) become absent, not empty strings.

@@ -7,6 +7,7 @@ import type { Cache } from './cache/types.js';
 import type { LoadedConfig } from './config/load.js';
 import { PACKAGE_ROOT } from './config/paths.js';
 import { ConnectorRegistry } from './connectors/registry.js';
+import type { ConnectorContext } from './connectors/kinds.js';
 import { Gate } from './gate/compose.js';
 import { loadTokenKeys } from './identity/keys.js';
 import { IdentityResolver } from './identity/resolver.js';
@@ -34,7 +35,12 @@ export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROO
  * Builds every room from a loaded config. Policy validation and audit opening failures stop
  * the server here, before it answers anything (fail closed).
  */
-export async function createRuntime(loaded: LoadedConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** Connector test seams; only tests set them (never config or tool arguments). */
+  connectorSeams?: ConnectorContext['seams'];
+}
+
+export async function createRuntime(loaded: LoadedConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env, options: RuntimeOptions = {}): Promise<Runtime> {
   const { config } = loaded;
   const keys = config.auth.mode === 'token' ? loadTokenKeys(config.auth, env) : {};
   const identity = new IdentityResolver(config.auth, keys, env.DATA_MCP_TOKEN || undefined);
@@ -48,7 +54,7 @@ export async function createRuntime(loaded: LoadedConfig, logger: Logger, env: N
     logger,
   });
   const cache = await createCache(config.cache, logger);
-  const registry = ConnectorRegistry.fromConfig(config, { logger });
+  const registry = ConnectorRegistry.fromConfig(config, { logger, ...(options.connectorSeams ? { seams: options.connectorSeams } : {}) });
   const tokens = createOpaqueTokens(config.server.handle_secret, config.server.handle_ttl_seconds);
   const results = new ResultStore(cache, config.server.handle_ttl_seconds);
   const live = new LiveResults({ ttlSeconds: config.server.handle_ttl_seconds, maxRows: config.server.limits.max_rows, maxEntries: 32, maxPerSource: 2 });

@@ -1,6 +1,7 @@
 import type { ConnectorConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { Connector } from './types.js';
+import type { BigqueryClientSeams } from './bigquery/client.js';
 import { configError } from '../results/errors.js';
 
 /**
@@ -11,6 +12,11 @@ export interface ConnectorContext {
   logger?: Logger;
   /** Base for relative `local` roots; the process cwd when absent. */
   baseDir?: string;
+  /**
+   * Test seams (e.g. a static-token auth client for the BigQuery double). Set only by code
+   * that builds the runtime — never from config or a tool argument.
+   */
+  seams?: { bigquery?: BigqueryClientSeams };
 }
 
 export type ConnectorFactory<C extends ConnectorConfig> = (name: string, config: C, context: ConnectorContext) => Promise<Connector>;
@@ -42,6 +48,10 @@ export async function createConnector(name: string, config: ConnectorConfig, con
     case 'bigquery': {
       const { createBigqueryConnector }: { createBigqueryConnector: ConnectorFactory<ConfigOfKind<'bigquery'>> } = await import('./bigquery/index.js');
       return createBigqueryConnector(name, config, context);
+    }
+    case 'dynamodb': {
+      const { createDynamodbConnector }: { createDynamodbConnector: ConnectorFactory<ConfigOfKind<'dynamodb'>> } = await import('./dynamodb/index.js');
+      return createDynamodbConnector(name, config, context);
     }
     // Kinds whose connector has not landed yet: refused clearly rather than half-served.
     default:

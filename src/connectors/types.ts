@@ -108,6 +108,14 @@ export interface Connector {
    * carries `precondition: 'object_exists'`.
    */
   write?(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult>;
+  /**
+   * DynamoDB (item stores): writes items (attribute name → value: ParamValue, or nested lists
+   * and plain objects) to a table; `write` above is object-store shaped (bytes). With
+   * `createOnly` an item whose key exists is never replaced: the call stops there with
+   * UPSTREAM_ERROR whose detail carries `precondition: 'item_exists'`; items before it stay
+   * written (writes are not transactional; every failure says how many were written).
+   */
+  putItems?(table: string, items: Array<Record<string, unknown>>, options: CallOptions & { createOnly: boolean }): Promise<{ written: number; consumedCapacity?: number }>;
   /** Present when capabilities has `delete`: removes one object; NOT_FOUND when it is absent. */
   delete?(path: string, options: CallOptions): Promise<void>;
   close(): Promise<void>;

@@ -7,7 +7,7 @@ import { embeddedConfig } from '../../src/config/embedded.js';
 import { validate, type LoadedConfig } from '../../src/config/load.js';
 import { BUNDLED_POLICIES_DIR } from '../../src/config/paths.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 
 export interface Harness {
@@ -33,6 +33,7 @@ export interface HarnessOptions {
   policiesDir?: string;
   env?: NodeJS.ProcessEnv;
   clientName?: string;
+  runtime?: RuntimeOptions;
 }
 
 /**
@@ -46,7 +47,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const raw = options.config ?? embeddedConfig(env);
   const config = validate(raw, 'test');
   const loaded: LoadedConfig = { config, source: 'test', embedded: !options.config, policiesDir: options.policiesDir ?? BUNDLED_POLICIES_DIR, auditPath };
-  const runtime = await createRuntime(loaded, createLogger('silent'), env);
+  const runtime = await createRuntime(loaded, createLogger('silent'), env, options.runtime);
   const server = createServer({ gate: runtime.gate, tools: runtime.tools, name: 'data-mcp', version: runtime.version });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);

@@ -93,5 +93,5 @@ function notAnObjectStore(path: string): DataMcpError {
 }
 
 export async function createBigqueryConnector(name: string, config: BigqueryConnectorConfig, context: ConnectorContext): Promise<Connector> {
-  return new BigqueryConnector(name, config, context.logger);
+  return new BigqueryConnector(name, config, context.logger, context.seams?.bigquery);
 }

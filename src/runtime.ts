@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AuditLog } from './audit/audit-log.js';
 import { createCache } from './cache/resilient.js';
 import { SingleFlight } from './cache/single-flight.js';
 import type { Cache } from './cache/types.js';
 import type { LoadedConfig } from './config/load.js';
-import { PACKAGE_ROOT } from './config/paths.js';
+import { PACKAGE_VERSION } from './version.js';
 import { ConnectorRegistry } from './connectors/registry.js';
 import type { ConnectorContext } from './connectors/kinds.js';
 import { Gate } from './gate/compose.js';
@@ -29,7 +27,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export { PACKAGE_VERSION };
 
 /**
  * Builds every room from a loaded config. Policy validation and audit opening failures stop

@@ -10,12 +10,16 @@ import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { CallExtra, Gate } from './gate/compose.js';
 import { errorResult } from './gate/errors.js';
-import { readResource, RESOURCE_TEMPLATES, STATIC_RESOURCES } from './gate/resources.js';
+import { RESOURCE_TEMPLATES, STATIC_RESOURCES } from './gate/resource-list.js';
 import { DataMcpError } from './results/errors.js';
 import { annotationsFor, type ToolDefinition } from './tools/define-tool.js';
 
 export interface ServerDeps {
-  gate: Gate;
+  /**
+   * The gate, once the runtime is up. `initialize` and the listings are answered without it,
+   * so a host sees the server at once while policies compile; calls wait for it.
+   */
+  gate: () => Promise<Gate>;
   tools: ToolDefinition[];
   name: string;
   version: string;
@@ -50,16 +54,19 @@ export function createServer(deps: ServerDeps): Server {
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const callExtra = toCallExtra(server, request.params._meta, extra);
+    const gate = await deps.gate();
     const tool = byName.get(request.params.name);
-    if (!tool) return deps.gate.track(unknownTool(deps.gate, request.params.name, request.params.arguments, callExtra));
-    return deps.gate.track(deps.gate.callTool(tool, request.params.arguments ?? {}, callExtra));
+    if (!tool) return gate.track(unknownTool(gate, request.params.name, request.params.arguments, callExtra));
+    return gate.track(gate.callTool(tool, request.params.arguments ?? {}, callExtra));
   });
 
   server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: STATIC_RESOURCES }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: RESOURCE_TEMPLATES }));
-  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
-    deps.gate.track(readResource(deps.gate, request.params.uri, toCallExtra(server, request.params._meta, extra))),
-  );
+  server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+    const gate = await deps.gate();
+    const { readResource } = await import('./gate/resources.js');
+    return gate.track(readResource(gate, request.params.uri, toCallExtra(server, request.params._meta, extra)));
+  });
   return server;
 }
 

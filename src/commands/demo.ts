@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { runTour, type TourResult } from '../demo/tour.js';
-import { PACKAGE_VERSION } from '../runtime.js';
+import { PACKAGE_VERSION } from '../version.js';
 
 /**
  * `data-mcp demo`: spawns `data-mcp serve` on the embedded default (no config) as a real MCP

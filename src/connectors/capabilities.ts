@@ -5,9 +5,9 @@ import type { Capability } from './types.js';
  * (and the gate can hide tools) without loading its SDK or creating a client.
  */
 export const KIND_CAPABILITIES = {
-  local: ['list', 'stat', 'read_object'],
-  s3: ['list', 'stat', 'read_object'],
-  gcs: ['list', 'stat', 'read_object'],
+  local: ['list', 'stat', 'read_object', 'write', 'delete'],
+  s3: ['list', 'stat', 'read_object', 'write', 'delete'],
+  gcs: ['list', 'stat', 'read_object', 'write', 'delete'],
   postgres: ['list', 'read_table', 'query'],
   redshift: ['list', 'read_table', 'query'],
   bigquery: ['list', 'read_table', 'query'],

@@ -53,8 +53,9 @@ export async function createConnector(name: string, config: ConnectorConfig, con
       const { createDynamodbConnector }: { createDynamodbConnector: ConnectorFactory<ConfigOfKind<'dynamodb'>> } = await import('./dynamodb/index.js');
       return createDynamodbConnector(name, config, context);
     }
-    // Kinds whose connector has not landed yet: refused clearly rather than half-served.
+    // Every configured kind has a case; a kind from a newer config (or an unchecked caller) is
+    // refused clearly rather than half-served.
     default:
-      throw configError(`connector ${name}: kind "${config.kind}" is not available in this version of data-mcp`, 'Use a local or s3 connector, or upgrade data-mcp.');
+      throw configError(`connector ${name}: kind "${(config as { kind: string }).kind}" is not available in this version of data-mcp`, 'Use a local or s3 connector, or upgrade data-mcp.');
   }
 }

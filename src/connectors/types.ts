@@ -103,9 +103,11 @@ export interface Connector {
   /** Present when capabilities has `query`: runs SQL that already passed the SQL guard. */
   query?(request: QueryRequest, options: CallOptions): Promise<QueryResult>;
   /**
-   * Present when capabilities has `write`: stores `data` at an object path. With `createOnly`
-   * an existing object is never replaced: the write fails with UPSTREAM_ERROR whose detail
-   * carries `precondition: 'object_exists'`.
+   * Present when capabilities has `write`: stores `data` at an object path, whole or not at
+   * all (a failed write leaves no partial object). With `createOnly` an existing object is
+   * never replaced: when its bytes equal `data` (a retried write) the result says
+   * `alreadyExisted: true`; otherwise the write fails with INVALID_ARGUMENT whose detail
+   * carries `reason: 'exists'` (see connectors/write-conflict.ts).
    */
   write?(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult>;
   /**
@@ -131,6 +133,8 @@ export interface WriteResult {
   path: string;
   size: number;
   etag?: string;
+  /** Create-only write that found the identical bytes already stored: nothing was written. */
+  alreadyExisted?: boolean;
 }
 
 /** SQL dialect a `query` connector speaks (the guard parses with the matching parser). */

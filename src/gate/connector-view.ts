@@ -64,6 +64,20 @@ export function gatedConnector(
       if (!connector.query) throw unsupported(info, 'run queries');
       return connector.query(request, options);
     },
+    async write(path, data, opts) {
+      const p = guard('write', path);
+      // Replacing an object destroys the old one: that is a delete as well as a write.
+      if (!opts.createOnly) guard('delete', path);
+      const connector = await load();
+      if (!connector.write) throw unsupported(info, 'write objects');
+      return connector.write(p, data, { ...options, createOnly: opts.createOnly, ...(opts.contentType ? { contentType: opts.contentType } : {}) });
+    },
+    async delete(path) {
+      const p = guard('delete', path);
+      const connector = await load();
+      if (!connector.delete) throw unsupported(info, 'delete objects');
+      return connector.delete(p, options);
+    },
     options,
   };
 }

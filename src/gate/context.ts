@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { ByteSource, CallOptions, ConnectorInfo, ListPage, ObjectStat, QueryRequest, QueryResult, TableDescription } from '../connectors/types.js';
+import type { ByteSource, CallOptions, ConnectorInfo, ListPage, ObjectStat, QueryRequest, QueryResult, TableDescription, WriteResult } from '../connectors/types.js';
 import type { Principal } from '../identity/principal.js';
 import type { Action, AuthzRequest, Decision } from '../policy/types.js';
 import type { OpaqueTokens } from '../results/handles.js';
@@ -39,15 +39,24 @@ export interface GatedConnector {
    * on every table the guard found; `tables` names them so the view can check coverage.
    */
   query(request: QueryRequest, tables: string[]): Promise<QueryResult>;
+  /**
+   * Stores bytes at an object path; needs `write` on it. Without `createOnly` it may replace
+   * an existing object, which destroys it, so the call must also hold `delete` on the path.
+   */
+  write(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: { createOnly: boolean; contentType?: string }): Promise<WriteResult>;
+  /** Removes one object; needs `delete` on it. */
+  delete(path: string): Promise<void>;
   /** The call options (signal, credentials) this view runs under, for streaming helpers. */
   readonly options: CallOptions;
 }
 
 /** The actions each connector method needs on the path it touches. */
-export const METHOD_ACTIONS: Record<'list' | 'stat' | 'open' | 'describeTable' | 'query', Action[]> = {
+export const METHOD_ACTIONS: Record<'list' | 'stat' | 'open' | 'describeTable' | 'query' | 'write' | 'delete', Action[]> = {
   list: ['list'],
   stat: ['list', 'read'],
   open: ['read'],
   describeTable: ['read', 'query'],
   query: ['query'],
+  write: ['write'],
+  delete: ['delete'],
 };

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { describeSource } from '../formats/index.js';
 import { detectFormat } from '../formats/detect.js';
 import { canonicalizePath } from '../policy/paths.js';
 import { invalidArgument } from '../results/errors.js';
@@ -41,6 +40,7 @@ export const describe = defineTool({
     if (connector.info.capabilities.includes('read_table')) return describeTable(connector, args.connector, path);
     const format = detectFormat(path, args.format);
     const source = await connector.open(path);
+    const { describeSource } = await import('../formats/index.js');
     const description = await describeSource(source, format);
     const structured = {
       connector: args.connector,

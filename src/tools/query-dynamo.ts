@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DynamoRequest } from '../connectors/types.js';
-import { filterSchema } from '../engine/filter.js';
+import { filterSchema } from '../engine/filter-schema.js';
 import type { ToolContext } from '../gate/context.js';
 import { limitExceeded } from '../results/errors.js';
 import type { ToolOutput } from './define-tool.js';

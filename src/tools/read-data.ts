@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { expandGlob, globBase, isGlob } from '../data/glob.js';
-import { readObjects } from '../data/read-objects.js';
-import { filterSchema } from '../engine/filter.js';
+import { filterSchema } from '../engine/filter-schema.js';
 import { canonicalizePath } from '../policy/paths.js';
 import { invalidArgument, limitExceeded } from '../results/errors.js';
 import { connectorArg, dataOutputShape, formatArg, pathArg, requestFor } from './common.js';
@@ -49,6 +48,8 @@ export const readData = defineTool({
     const connector = ctx.connector(args.connector);
     const paths = isGlob(path) ? await expandGlob(connector, path, limits.max_objects) : [path];
     if (isGlob(path)) ctx.authorize(paths.map((p) => requestFor('read', args.connector, p)));
+    // Loaded on first use: the readers pull in Arrow and Parquet, which start-up must not pay for.
+    const { readObjects } = await import('../data/read-objects.js');
     const result = await readObjects(connector, paths, {
       ...(args.format ? { format: args.format } : {}),
       ...(args.columns ? { columns: args.columns } : {}),

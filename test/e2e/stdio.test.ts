@@ -98,6 +98,26 @@ describe('the built CLI over stdio', () => {
     expect(run.stderr).toContain('"none"');
   });
 
+  it('stops with a non-zero exit naming the file when a policy does not validate (check refuses it too)', async () => {
+    const env = cliEnv();
+    const { mkdirSync, copyFileSync, writeFileSync } = await import('node:fs');
+    const dir = `${env.XDG_STATE_HOME}/policies`;
+    mkdirSync(dir);
+    copyFileSync(new URL('../../policies/schema.cedarschema', import.meta.url), `${dir}/schema.cedarschema`);
+    writeFileSync(`${dir}/broken.cedar`, 'permit (principal, action == DataMcp::Action::"fly", resource);\n');
+    const config = `${env.XDG_STATE_HOME}/config.yaml`;
+    writeFileSync(config, `auth: { mode: none, default_service_account: a, service_accounts: [{ id: a, roles: [reader] }] }\nconnectors: { demo: { kind: local, root: ${new URL('../../examples/data', import.meta.url).pathname} } }\npolicies: { dir: ${dir} }\n`);
+    const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+    const served = await runCli(['serve', '--config', config], env, `${init}\n{"jsonrpc":"2.0","method":"notifications/initialized"}\n{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}\n`);
+    expect(served.code).toBe(2);
+    expect(served.stderr).toContain('broken.cedar');
+    // Nothing but the handshake was answered: no tool ran without its policies.
+    expect(served.stdout).not.toContain('"id":2');
+    const checked = await runCli(['check', '--config', config], env);
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toContain('broken.cedar');
+  });
+
   it('check prints the tools that would be served', async () => {
     const run = await runCli(['check']);
     expect(run.code).toBe(0);

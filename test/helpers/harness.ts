@@ -48,7 +48,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = validate(raw, 'test');
   const loaded: LoadedConfig = { config, source: 'test', embedded: !options.config, policiesDir: options.policiesDir ?? BUNDLED_POLICIES_DIR, auditPath };
   const runtime = await createRuntime(loaded, createLogger('silent'), env, options.runtime);
-  const server = createServer({ gate: runtime.gate, tools: runtime.tools, name: 'data-mcp', version: runtime.version });
+  const server = createServer({ gate: async () => runtime.gate, tools: runtime.tools, name: 'data-mcp', version: runtime.version });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
   const client = new Client({ name: options.clientName ?? 'vitest', version: '1.0.0' });

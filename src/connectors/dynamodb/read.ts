@@ -13,6 +13,8 @@ const PAGE_REQUEST_MS = 60_000;
  * few rows still missing would mean many tiny requests, so filtered reads evaluate at least this many.
  */
 const FILTERED_MIN_LIMIT = 100;
+/** One response holds at most 1 MB anyway; a larger Limit only risks an upstream range check. */
+const MAX_REQUEST_LIMIT = 10_000;
 
 type StartKey = Record<string, AttributeValue> | undefined;
 
@@ -53,11 +55,16 @@ async function fetchPage(ctx: ReadContext, startKey: StartKey, limit: number | u
   }
 }
 
-/** Items to ask for: what is still missing, more with a filter, never past the scan budget. */
+/**
+ * Items to ask for: what is still missing plus one — DynamoDB returns a LastEvaluatedKey
+ * whenever it stops at Limit, so the extra item is what tells "exactly maxRows" from "more
+ * remain" — more with a filter, never past the scan budget.
+ */
 function limitFor(ctx: ReadContext, missing: number, budget: number | undefined): number {
   const filtered = 'FilterExpression' in ctx.built.input && ctx.built.input.FilterExpression !== undefined;
-  const wanted = filtered ? Math.max(missing, FILTERED_MIN_LIMIT) : missing;
-  return budget === undefined ? wanted : Math.min(wanted, budget);
+  const wanted = filtered ? Math.max(missing + 1, FILTERED_MIN_LIMIT) : missing + 1;
+  const capped = Math.min(wanted, MAX_REQUEST_LIMIT);
+  return budget === undefined ? capped : Math.min(capped, budget);
 }
 
 /**

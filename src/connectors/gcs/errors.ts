@@ -2,6 +2,7 @@ import { DataMcpError, type ErrorCode } from '../../results/errors.js';
 import { scrubText, scrubValue } from '../../results/scrub.js';
 import { abortError } from '../abort.js';
 import { parentPrefix } from '../path-guard.js';
+import { objectExists } from '../write-conflict.js';
 
 export interface GcsErrorContext {
   connector: string;
@@ -61,7 +62,8 @@ export function gcsError(error: unknown, ctx: GcsErrorContext): DataMcpError {
     return make('NOT_FOUND', `${where} does not exist`, `Browse ${parent === '' ? 'the connector root' : `"${parent}"`} to see what exists there.`);
   }
   if (status === 412) {
-    return make('UPSTREAM_ERROR', `${where} already exists (or changed), so it was not replaced`, 'Write to a new path, or ask for an explicit overwrite if replacing it is intended.', { precondition: 'object_exists' });
+    // The only precondition unpinned calls send is create-only's ifGenerationMatch=0.
+    return objectExists(ctx.connector, scrubText(ctx.path), detail);
   }
   if (status === 401 || status === 403 || CREDENTIALS.test(upstream)) {
     return make('UPSTREAM_ERROR', `Cloud Storage refused ${ctx.operation} of ${where}: ${upstream}`, "Access was denied with the service account's GCP credentials; the operator must grant them access (or fix the credentials) — retrying will not help.");

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { GcsConnectorConfig } from '../../config/schema.js';
 import { DataMcpError } from '../../results/errors.js';
 import { throwIfAborted } from '../abort.js';
@@ -13,6 +14,7 @@ import { listObjects, MAX_GCS_PAGE } from './list.js';
 import { GcsByteSource } from './read.js';
 import { objectMetadata, type ObjectRef } from './stat.js';
 import { deleteObject, writeObject } from './write.js';
+import { isObjectExists } from '../write-conflict.js';
 
 /**
  * Google Cloud Storage through `@google-cloud/storage` (DESIGN §9). Paths are `bucket/name`;
@@ -72,7 +74,12 @@ export class GcsConnector implements Connector {
       throwIfAborted(options.signal);
       return await writeObject(handle, ref, data, { createOnly: options.createOnly, ...(options.contentType ? { contentType: options.contentType } : {}) });
     } catch (error) {
-      throw gcsError(error, { connector: this.name, operation: 'objects.insert', path, signal: options.signal });
+      const mapped = gcsError(error, { connector: this.name, operation: 'objects.insert', path, signal: options.signal });
+      if (isObjectExists(mapped) && data instanceof Uint8Array && (await this.holds(path, data, options))) {
+        const { stat } = await this.metadata(path, options);
+        return { path, size: stat.size, ...(stat.etag ? { etag: stat.etag } : {}), alreadyExisted: true };
+      }
+      throw mapped;
     }
   }
 
@@ -82,6 +89,16 @@ export class GcsConnector implements Connector {
       await deleteObject(await this.pool.get(options.credentials), ref);
     } catch (error) {
       throw gcsError(error, { connector: this.name, operation: 'objects.delete', path, signal: options.signal });
+    }
+  }
+
+  /** Does the object hold exactly `data`? (A retried create-only write is then a success.) */
+  private async holds(path: string, data: Uint8Array, options: CallOptions): Promise<boolean> {
+    try {
+      const { stat, md5Hash } = await this.metadata(path, options);
+      return stat.size === data.byteLength && md5Hash === createHash('md5').update(data).digest('base64');
+    } catch {
+      return false;
     }
   }
 

@@ -15,6 +15,8 @@ export interface ObjectMetadata {
   stat: ObjectStat;
   /** The object's generation: reads pin it so every range comes from the same bytes. */
   generation?: string;
+  /** Base64 MD5 of the bytes (absent for composite objects): tells a retried write from a conflict. */
+  md5Hash?: string;
 }
 
 /** objects.get (metadata only): size, validators and type without fetching any bytes. */
@@ -34,5 +36,6 @@ export async function objectMetadata({ storage }: GcsHandle, ref: ObjectRef): Pr
       ...(meta.contentType ? { contentType: meta.contentType } : {}),
     },
     ...(generation !== undefined ? { generation } : {}),
+    ...(typeof meta.md5Hash === 'string' ? { md5Hash: meta.md5Hash } : {}),
   };
 }

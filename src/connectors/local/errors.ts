@@ -18,10 +18,17 @@ export function fsError(error: unknown, connector: string, path: string): DataMc
     case 'EPERM':
       return new DataMcpError(
         'UPSTREAM_ERROR',
-        `the server may not read "${path}" in connector "${connector}"`,
+        `the server may not access "${path}" in connector "${connector}"`,
         'The folder is not readable by the server process; ask the operator to fix its permissions.',
         detail,
       );
+    case 'EISDIR':
+      return new DataMcpError('INVALID_ARGUMENT', `"${path}" is a folder, not a file`, browseHint(path), detail);
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new DataMcpError('UNAVAILABLE', `the folder of connector "${connector}" is out of space (${code})`, 'Nothing was written; the operator must free space before writes can succeed.', detail);
+    case 'EROFS':
+      return new DataMcpError('UPSTREAM_ERROR', `the folder of connector "${connector}" is read-only`, 'Writes cannot succeed here; ask the operator for a writable connector.', detail);
     case 'ELOOP':
       return new DataMcpError('INVALID_ARGUMENT', `"${path}" is a symbolic link loop`, browseHint(path), detail);
     case 'EMFILE':
@@ -30,7 +37,7 @@ export function fsError(error: unknown, connector: string, path: string): DataMc
     case 'EAGAIN':
       return new DataMcpError('UNAVAILABLE', `the filesystem is busy (${code})`, 'Try again in a moment.', detail);
     default:
-      return new DataMcpError('UPSTREAM_ERROR', `reading "${path}" failed (${code})`, 'Try again; if it persists, the operator should check the folder.', detail);
+      return new DataMcpError('UPSTREAM_ERROR', `accessing "${path}" failed (${code})`, 'Try again; if it persists, the operator should check the folder.', detail);
   }
 }
 

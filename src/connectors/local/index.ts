@@ -4,11 +4,12 @@ import { throwIfAborted } from '../abort.js';
 import { capabilitySet } from '../capabilities.js';
 import type { ConnectorContext } from '../kinds.js';
 import { asPrefix, checkLimit, checkPath, parentPrefix } from '../path-guard.js';
-import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListPage, ObjectStat } from '../types.js';
+import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListPage, ObjectStat, WriteOptions, WriteResult } from '../types.js';
 import { etagOf } from './entries.js';
 import { listOneLevel, listRecursive } from './list.js';
 import { LocalByteSource } from './read.js';
 import { resolveInside, resolveRoot } from './resolve.js';
+import { deleteFile, writeFileAtomic, type LocalTarget } from './write.js';
 
 /** A folder on the server's disk (DESIGN §9): the embedded default connector. */
 export class LocalConnector implements Connector {
@@ -51,8 +52,24 @@ export class LocalConnector implements Connector {
     return new LocalByteSource(path, stats.size, etagOf(stats), real, this.name, options.signal);
   }
 
+  async write(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult> {
+    return writeFileAtomic(this.target(path, options), data, options.createOnly);
+  }
+
+  async delete(path: string, options: CallOptions): Promise<void> {
+    await deleteFile(this.target(path, options));
+  }
+
   async close(): Promise<void> {
     // Nothing is held open between calls.
+  }
+
+  /** A file path to write or delete: never the root or a folder path. */
+  private target(path: string, options: CallOptions): LocalTarget {
+    throwIfAborted(options.signal);
+    const checked = checkPath(path);
+    if (checked.isPrefix || checked.segments.length === 0) throw folderError(path);
+    return { rootReal: this.rootReal, segments: checked.segments, path, connector: this.name, signal: options.signal };
   }
 
   private async resolveFile(path: string) {

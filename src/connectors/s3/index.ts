@@ -4,13 +4,15 @@ import { throwIfAborted } from '../abort.js';
 import { capabilitySet } from '../capabilities.js';
 import type { ConnectorContext } from '../kinds.js';
 import { checkLimit } from '../path-guard.js';
-import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListPage, ObjectStat } from '../types.js';
+import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListPage, ObjectStat, WriteOptions, WriteResult } from '../types.js';
+import { objectExists } from '../write-conflict.js';
 import { S3ClientPool } from './client.js';
 import { s3Error } from './errors.js';
 import { listBuckets, listObjects, MAX_S3_PAGE } from './list.js';
 import { locate, locateObject } from './paths.js';
 import { S3ByteSource } from './read.js';
 import { headObject } from './stat.js';
+import { deleteObject, ExistsPrecondition, putObject } from './write.js';
 
 /**
  * AWS S3 or any S3-compatible store (DESIGN §9). Paths are `bucket/key`; only configured
@@ -70,6 +72,38 @@ export class S3Connector implements Connector {
     const { bucket, key } = locateObject(path, this.config.buckets, this.name);
     const ref = { bucket, key, path, signal: options.signal };
     return new S3ByteSource(path, stat.size, stat.etag, ref, () => this.pool.get(options.credentials), this.name);
+  }
+
+  async write(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult> {
+    throwIfAborted(options.signal);
+    const { bucket, key } = locateObject(path, this.config.buckets, this.name);
+    const ref = { bucket, key, path, signal: options.signal };
+    try {
+      const handle = await this.pool.get(options.credentials);
+      try {
+        return await putObject(handle, ref, data, { createOnly: options.createOnly, ...(options.contentType ? { contentType: options.contentType } : {}) });
+      } catch (error) {
+        if (!(error instanceof ExistsPrecondition)) throw error;
+        // A retry of a write that already landed is a success, not a conflict.
+        const stat = await headObject(handle, ref);
+        const etag = (stat.etag ?? '').replaceAll('"', '');
+        if (stat.size === error.written.size && error.written.etags.includes(etag)) return { path, size: stat.size, ...(stat.etag ? { etag: stat.etag } : {}), alreadyExisted: true };
+        throw objectExists(this.name, path, { operation: 'PutObject', httpStatusCode: 412 });
+      }
+    } catch (error) {
+      throw s3Error(error, { connector: this.name, operation: 'PutObject', path, signal: options.signal });
+    }
+  }
+
+  async delete(path: string, options: CallOptions): Promise<void> {
+    // S3 deletes a missing key silently; the contract (and an honest audit) says NOT_FOUND.
+    await this.stat(path, options);
+    const { bucket, key } = locateObject(path, this.config.buckets, this.name);
+    try {
+      await deleteObject(await this.pool.get(options.credentials), { bucket, key, path, signal: options.signal });
+    } catch (error) {
+      throw s3Error(error, { connector: this.name, operation: 'DeleteObject', path, signal: options.signal });
+    }
   }
 
   async close(): Promise<void> {

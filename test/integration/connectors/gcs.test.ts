@@ -264,10 +264,15 @@ describe('gcs connector: writes and deletes', () => {
     expect(double.requests.map((r) => `${r.method} ${r.query.uploadType} ${r.query.ifGenerationMatch}`)).toEqual(['POST multipart 0']);
     expect(double.getObject('gcs-write', 'out/a.csv')?.contentType).toBe('text/csv');
     const conflict = await failure(connector.write('gcs-write/out/a.csv', new TextEncoder().encode('other'), opts(true)));
-    expect(conflict.code).toBe('UPSTREAM_ERROR');
+    expect(conflict.code).toBe('INVALID_ARGUMENT');
     expect(conflict.message).toContain('already exists');
-    expect(conflict.detail).toMatchObject({ precondition: 'object_exists', httpStatusCode: 412 });
+    expect(conflict.detail).toMatchObject({ reason: 'exists', precondition: 'object_exists', httpStatusCode: 412 });
     expect(double.getObject('gcs-write', 'out/a.csv')?.bytes.toString()).toBe('id,name\n1,a\n');
+    // A retry of the same bytes finds them already there (md5Hash): success, nothing rewritten.
+    const generation = double.getObject('gcs-write', 'out/a.csv')?.generation;
+    const retried = await connector.write('gcs-write/out/a.csv', bytes, opts(true));
+    expect(retried).toMatchObject({ path: 'gcs-write/out/a.csv', size: bytes.byteLength, alreadyExisted: true });
+    expect(double.getObject('gcs-write', 'out/a.csv')?.generation).toBe(generation);
   });
 
   it('overwrites when not create-only, with a new generation', async () => {

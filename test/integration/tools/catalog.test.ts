@@ -52,7 +52,7 @@ describe('catalog tools (embedded demo)', () => {
     const listed = ok(await h.call('list_connectors'));
     expect(listed.hidden).toBe(0);
     expect(listed.connectors).toEqual([
-      { name: 'demo', kind: 'local', env: 'demo', description: expect.stringContaining('demo datasets') as unknown, capabilities: ['list', 'stat', 'read_object'] },
+      { name: 'demo', kind: 'local', env: 'demo', description: expect.stringContaining('demo datasets') as unknown, capabilities: ['list', 'stat', 'read_object', 'write', 'delete'] },
     ]);
   });
 

@@ -28,7 +28,7 @@ describe('query tool on bigquery (REST double)', () => {
         auth: { mode: 'none', default_service_account: 'analyst', service_accounts: [{ id: 'analyst', roles: ['reader'] }] },
         connectors: { bq: { kind: 'bigquery', project_id: PROJECT, api_endpoint: double.url, datasets: ['sales'], maximum_bytes_billed: CEILING } },
       },
-      runtime: { connectorSeams: { bigquery: { authClient: staticTokenAuthClient(TOKEN) } } },
+      runtime: { connectorSeams: { bigquery: { authClient: await staticTokenAuthClient(TOKEN) } } },
     });
   });
 

@@ -15,7 +15,7 @@ describe('gcs error mapping', () => {
     [404, 'NOT_FOUND'],
     [403, 'UPSTREAM_ERROR'],
     [401, 'UPSTREAM_ERROR'],
-    [412, 'UPSTREAM_ERROR'],
+    [412, 'INVALID_ARGUMENT'],
     [416, 'INVALID_ARGUMENT'],
     [408, 'TIMEOUT'],
     [429, 'UNAVAILABLE'],
@@ -40,7 +40,9 @@ describe('gcs error mapping', () => {
   it('gives a create-only conflict its own message and detail', () => {
     const error = gcsError(apiError(412, 'At least one of the pre-conditions you specified did not hold.', 'conditionNotMet'), { ...ctx(), operation: 'objects.insert' });
     expect(error.message).toContain('already exists');
-    expect(error.detail).toMatchObject({ precondition: 'object_exists', httpStatusCode: 412, upstreamReason: 'conditionNotMet' });
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.hint).toContain('replace_data');
+    expect(error.detail).toMatchObject({ reason: 'exists', precondition: 'object_exists', httpStatusCode: 412, upstreamReason: 'conditionNotMet' });
   });
 
   it('maps 404/412 on a pinned read to "changed while it was being read"', () => {

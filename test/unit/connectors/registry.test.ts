@@ -36,9 +36,9 @@ describe('ConnectorRegistry', () => {
     const registry = new ConnectorRegistry({ connectors, defaultEnv: 'dev' });
     expect(registry.names()).toEqual(['lake', 'later', 'zeta']);
     expect(registry.list()).toEqual([
-      { name: 'lake', kind: 's3', env: 'prod', description: 'the lake', capabilities: ['list', 'stat', 'read_object'] },
-      { name: 'later', kind: 'local', env: 'dev', capabilities: ['list', 'stat', 'read_object'] },
-      { name: 'zeta', kind: 'local', env: 'dev', capabilities: ['list', 'stat', 'read_object'] },
+      { name: 'lake', kind: 's3', env: 'prod', description: 'the lake', capabilities: ['list', 'stat', 'read_object', 'write', 'delete'] },
+      { name: 'later', kind: 'local', env: 'dev', capabilities: ['list', 'stat', 'read_object', 'write', 'delete'] },
+      { name: 'zeta', kind: 'local', env: 'dev', capabilities: ['list', 'stat', 'read_object', 'write', 'delete'] },
     ]);
     // `later`'s root does not exist: describing it must not have tried to create it.
     expect(registry.info('later').kind).toBe('local');
@@ -62,7 +62,7 @@ describe('ConnectorRegistry', () => {
     expect(a.name).toBe('zeta');
     expect(a.kind).toBe('local');
     const lake = await registry.get('lake');
-    expect([lake.kind, [...lake.capabilities]]).toEqual(['s3', ['list', 'stat', 'read_object']]);
+    expect([lake.kind, [...lake.capabilities]]).toEqual(['s3', ['list', 'stat', 'read_object', 'write', 'delete']]);
     await registry.closeAll();
     expect(await registry.get('zeta')).not.toBe(a);
     await registry.closeAll();

@@ -224,6 +224,8 @@ const serverSchema = z
     env: z.string().min(1).default('dev'),
     toolsets: z.array(z.enum(TOOLSETS)).min(1).default(['catalog', 'data']),
     read_only: z.boolean().default(true),
+    /** Serve the destructive tier (replace_data, delete_data); needs read_only: false too. */
+    allow_destructive: z.boolean().default(false),
     result_budget: z
       .object({
         max_rows: z.number().int().min(1).max(10_000).default(50),

@@ -42,8 +42,26 @@ export async function runCached(
     },
   });
   // The caller that computed keeps its live output; coalesced callers and hits decode.
-  const output = computed ?? decodeOutput(got.value);
+  const output = computed ?? decodeRemembered(key, got.value);
   return { output, status: got.status, fresh: computed !== undefined, ...(got.ageMs !== undefined ? { ageMs: got.ageMs } : {}) };
+}
+
+/**
+ * Decoded outputs of recent hits, keyed by cache key and checked against the exact cached
+ * bytes (a memcmp, far cheaper than decoding Arrow IPC again), so a hot entry is decoded once.
+ */
+const decoded = new Map<string, { bytes: Buffer; output: ToolOutput }>();
+const DECODED_MAX = 32;
+
+function decodeRemembered(key: string, value: Uint8Array): ToolOutput {
+  const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const known = decoded.get(key);
+  if (known && known.bytes.equals(bytes)) return known.output;
+  const output = decodeOutput(value);
+  decoded.delete(key);
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value as string);
+  decoded.set(key, { bytes: Buffer.from(bytes), output });
+  return output;
 }
 
 function ttlFor(config: Config, ttlClass: 'read' | 'list' | 'schema', connector: string | undefined): number {

@@ -72,6 +72,13 @@ export function gatedConnector(
       if (!connector.write) throw unsupported(info, 'write objects');
       return connector.write(p, data, { ...options, createOnly: opts.createOnly, ...(opts.contentType ? { contentType: opts.contentType } : {}) });
     },
+    async putItems(table, items, opts) {
+      const p = guard('write', table);
+      if (!opts.createOnly) guard('delete', table);
+      const connector = await load();
+      if (!connector.putItems) throw unsupported(info, 'write items');
+      return connector.putItems(p, items, { ...options, createOnly: opts.createOnly });
+    },
     async delete(path) {
       const p = guard('delete', path);
       const connector = await load();

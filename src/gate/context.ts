@@ -46,6 +46,8 @@ export interface GatedConnector {
   write(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: { createOnly: boolean; contentType?: string }): Promise<WriteResult>;
   /** Removes one object; needs `delete` on it. */
   delete(path: string): Promise<void>;
+  /** Item stores (DynamoDB): writes items to a table; `write` on it, and `delete` unless create-only. */
+  putItems(table: string, items: Array<Record<string, unknown>>, options: { createOnly: boolean }): Promise<{ written: number; consumedCapacity?: number }>;
   /** The call options (signal, credentials) this view runs under, for streaming helpers. */
   readonly options: CallOptions;
 }

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { expandGlob, globBase, isGlob } from '../data/glob.js';
 import { filterSchema } from '../engine/filter-schema.js';
-import { canonicalizePath } from '../policy/paths.js';
-import { invalidArgument, limitExceeded } from '../results/errors.js';
-import { connectorArg, dataOutputShape, formatArg, pathArg, requestFor } from './common.js';
+import { connectorArg, dataOutputShape, formatArg, pathArg } from './common.js';
 import { defineTool } from './define-tool.js';
+import { readSource, sourceRequests } from './read-source.js';
 
 export const readData = defineTool({
   name: 'read_data',
@@ -34,33 +32,12 @@ export const readData = defineTool({
     complete: z.boolean().describe('False when the limit stopped the read before the sources were exhausted.'),
     ...dataOutputShape,
   }),
-  authorize: (args) => {
-    const path = canonicalizePath(args.path);
-    // A glob needs `list` on its literal base; each object it matches is authorized for `read` in the handler.
-    return [isGlob(path) ? requestFor('list', args.connector, globBase(path)) : requestFor('read', args.connector, path)];
-  },
+  // A glob needs `list` on its literal base; each object it matches is authorized for `read` in the handler.
+  authorize: (args) => sourceRequests(args),
   async handler(args, ctx) {
-    const path = canonicalizePath(args.path);
-    if (path.endsWith('/')) throw invalidArgument(`"${path}" is a prefix`, 'Give an object path or a glob such as "prefix/*.csv".');
-    const limits = ctx.config.server.limits;
-    const limit = args.limit ?? ctx.config.server.result_budget.max_rows;
-    if (limit > limits.max_rows) throw limitExceeded(`limit ${limit} is over the server maximum of ${limits.max_rows} rows`, `Use a limit of at most ${limits.max_rows}, and a filter or aggregation to narrow the data.`);
-    const connector = ctx.connector(args.connector);
-    const paths = isGlob(path) ? await expandGlob(connector, path, limits.max_objects) : [path];
-    if (isGlob(path)) ctx.authorize(paths.map((p) => requestFor('read', args.connector, p)));
-    // Loaded on first use: the readers pull in Arrow and Parquet, which start-up must not pay for.
-    const { readObjects } = await import('../data/read-objects.js');
-    const result = await readObjects(connector, paths, {
-      ...(args.format ? { format: args.format } : {}),
-      ...(args.columns ? { columns: args.columns } : {}),
-      ...(args.filter ? { filter: args.filter } : {}),
-      limit,
-      maxRows: limits.max_rows,
-      maxObjectBytes: limits.max_object_bytes,
-      signal: ctx.signal,
-      onProgress: (done, total) => ctx.progress(done, total, `read ${done} of ${total} object(s)`),
-    });
-    const summary = `Read ${result.table.numRows} row(s) from ${result.objects.length} of ${paths.length} matching object(s) in ${args.connector}/${path} (${result.format}; scanned ${result.rowsScanned} rows, ${result.bytesRead} bytes${result.complete ? '' : '; stopped at the limit'}).`;
+    const result = await readSource(args, ctx, ctx.config.server.result_budget.max_rows);
+    const { path } = result;
+    const summary = `Read ${result.table.numRows} row(s) from ${result.objects.length} of ${result.matched} matching object(s) in ${args.connector}/${path} (${result.format}; scanned ${result.rowsScanned} rows, ${result.bytesRead} bytes${result.complete ? '' : '; stopped at the limit'}).`;
     return {
       structured: { connector: args.connector, path, format: result.format, objects: result.objects, rowsScanned: result.rowsScanned, bytesRead: result.bytesRead, complete: result.complete },
       table: result.table,

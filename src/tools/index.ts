@@ -5,19 +5,23 @@ import type { ToolDefinition } from './define-tool.js';
 import { listConnectors } from './list-connectors.js';
 import { query } from './query.js';
 import { readData } from './read-data.js';
+import { deleteData } from './delete-data.js';
+import { replaceData } from './replace-data.js';
+import { writeData } from './write-data.js';
 import { whoami } from './whoami.js';
 
 /** Every tool the server knows, in the order `tools/list` shows them (stable, deterministic). */
-export const ALL_TOOLS: ToolDefinition[] = [whoami, listConnectors, browse, describe, readData, query] as unknown as ToolDefinition[];
+export const ALL_TOOLS: ToolDefinition[] = [whoami, listConnectors, browse, describe, readData, query, writeData, replaceData, deleteData] as unknown as ToolDefinition[];
 
 /**
- * The tools served under a config: only enabled toolsets, and no write-class tool when the
- * server is read-only. A hidden tool is never listed and cannot be called.
+ * The tools served under a config: only enabled toolsets, no write-class tool when the server
+ * is read-only, and the destructive tier (overwrite, delete) only when also explicitly
+ * enabled with `server.allow_destructive`. A hidden tool is never listed and cannot be called.
  */
 export function selectTools(config: Config, all: ToolDefinition[] = ALL_TOOLS): ToolDefinition[] {
   const toolsets = new Set(config.server.toolsets);
   return all
     .filter((t) => toolsets.has(t.toolset))
     .map((t) => (!config.server.read_only && t.riskWhenWritable ? { ...t, risk: t.riskWhenWritable } : t))
-    .filter((t) => !config.server.read_only || t.risk === 'read');
+    .filter((t) => t.risk === 'read' || (!config.server.read_only && (t.risk === 'write' || config.server.allow_destructive)));
 }

@@ -4,6 +4,7 @@ import { filterSchema } from '../engine/filter-schema.js';
 import type { ToolContext } from '../gate/context.js';
 import { limitExceeded } from '../results/errors.js';
 import type { ToolOutput } from './define-tool.js';
+import { withHeartbeat } from './heartbeat.js';
 
 const attr = z.string().min(1).max(255);
 const value = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
@@ -45,9 +46,8 @@ export async function runDynamo(connector: string, request: DynamoRequest, limit
   const limits = ctx.config.server.limits;
   const limit = limitArg ?? ctx.config.server.result_budget.max_rows;
   if (limit > limits.max_rows) throw limitExceeded(`limit ${limit} is over the server maximum of ${limits.max_rows} rows`, 'Narrow the key condition, or page through the result handle.');
-  const result = await ctx.connector(connector).query(
-    { sql: '', dynamo: request, params: {}, maxRows: limit, dryRun: false, readOnly: true, timeoutMs: limits.call_timeout_ms },
-    [request.table],
+  const result = await withHeartbeat(ctx, `${request.operation} on ${connector}/${request.table}`, () =>
+    ctx.connector(connector).query({ sql: '', dynamo: request, params: {}, maxRows: limit, dryRun: false, readOnly: true, timeoutMs: limits.call_timeout_ms }, [request.table]),
   );
   return {
     structured: {

@@ -4,6 +4,7 @@ import { invalidArgument, limitExceeded } from '../results/errors.js';
 import { connectorArg, dataOutputShape } from './common.js';
 import { defineTool } from './define-tool.js';
 import { planDynamo, planQuery, type QueryPlan } from './query-plan.js';
+import { withHeartbeat } from './heartbeat.js';
 import { dynamoInput, runDynamo, toDynamoRequest } from './query-dynamo.js';
 
 const paramName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a parameter name: letters, digits, underscore');
@@ -63,8 +64,7 @@ export const query = defineTool({
       readOnly: plan.guarded.readOnly,
       timeoutMs: limits.call_timeout_ms,
     };
-    await ctx.progress(0, undefined, `running ${plan.guarded.statementKind} on ${args.connector}`);
-    const result = await ctx.connector(args.connector).query(request, plan.paths);
+    const result = await withHeartbeat(ctx, `${plan.guarded.statementKind} on ${args.connector}`, () => ctx.connector(args.connector).query(request, plan.paths));
     const structured = {
       connector: args.connector,
       dialect: plan.dialect,

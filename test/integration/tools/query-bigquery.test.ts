@@ -63,6 +63,22 @@ describe('query tool on bigquery (REST double)', () => {
     expect(double.realJobs().length).toBe(before);
   });
 
+  it('sends monotonic progress notifications while a long job runs', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const pending = h.client.callTool({ name: 'query', arguments: { connector: 'bq', sql: 'SELECT id FROM sales.slow' } }, undefined, {
+      signal: controller.signal,
+      onprogress: (p) => seen.push(p.progress),
+    });
+    pending.catch(() => undefined);
+    const deadline = Date.now() + 10_000;
+    while (seen.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
+  });
+
   it('cancels the BigQuery job when the MCP client cancels the call, and audits it as cancelled', async () => {
     const controller = new AbortController();
     const pending = h.client.callTool({ name: 'query', arguments: { connector: 'bq', sql: 'SELECT id FROM sales.slow' } }, undefined, { signal: controller.signal });

@@ -10,7 +10,8 @@ export interface Probe {
   label: string;
   client: Client;
   tool: string;
-  args: Record<string, unknown>;
+  /** Fixed arguments, or a function that gives each call its own (e.g. distinct SQL to force cache misses). */
+  args: Record<string, unknown> | (() => Record<string, unknown>);
   check(result: CallResult): string | undefined;
 }
 
@@ -23,8 +24,9 @@ export async function connect(server: ServerCommand, bench: BenchEnvironment): P
 }
 
 async function callOnce(probe: Probe): Promise<number> {
+  const args = typeof probe.args === 'function' ? probe.args() : probe.args;
   const start = process.hrtime.bigint();
-  const result = await probe.client.callTool({ name: probe.tool, arguments: probe.args });
+  const result = await probe.client.callTool({ name: probe.tool, arguments: args });
   const elapsed = msSince(start);
   const problem = result.isError ? `isError: ${JSON.stringify(result.content).slice(0, 300)}` : probe.check(result);
   if (problem) throw new Error(`${probe.label}: unexpected answer (${problem}); the figure would not measure what it claims`);
@@ -45,11 +47,16 @@ export async function roundTrips(probes: readonly Probe[], warmup: number, n: nu
   return samples;
 }
 
-/** The answer of a 50-row read_data must be a cache hit: a bench that measures misses by accident is wrong. */
+/** The answer of a 50-row read must be a cache hit: a bench that measures misses by accident is wrong. */
 export function isCacheHitOf(rows: number): (result: CallResult) => string | undefined {
+  return isCacheOf('hit', rows);
+}
+
+/** The answer must say `cache: <status>` and carry `rows` rows (a hit when a miss is measured voids the figure too). */
+export function isCacheOf(status: 'hit' | 'miss', rows: number): (result: CallResult) => string | undefined {
   return (result) => {
     const structured = result.structuredContent as { cache?: unknown; returnedRows?: unknown } | undefined;
-    if (structured?.cache !== 'hit') return `cache is ${JSON.stringify(structured?.cache)}, not "hit"`;
+    if (structured?.cache !== status) return `cache is ${JSON.stringify(structured?.cache)}, not "${status}"`;
     if (structured.returnedRows !== rows) return `returned ${JSON.stringify(structured.returnedRows)} rows, not ${rows}`;
     return undefined;
   };

@@ -11,6 +11,8 @@ export interface ObservedRequest {
   range?: string;
   /** Response body bytes sent to the client for this request. */
   bytes: number;
+  /** The If-None-Match header the client sent (create-only writes send `*`). */
+  ifNoneMatch?: string;
 }
 
 export type Fault = { status: number; body: string; headers?: Record<string, string> } | 'hang';
@@ -20,6 +22,11 @@ export interface FaultProxy {
   requests: ObservedRequest[];
   /** Return a fault to answer a request instead of forwarding it. */
   fault?: (req: IncomingMessage) => Fault | undefined;
+  /**
+   * Answer like real S3 to `If-None-Match: *` (which s3rver ignores): a PutObject or
+   * CompleteMultipartUpload carrying it on a key that exists gets 412 PreconditionFailed.
+   */
+  enforceIfNoneMatch?: boolean;
   stop(): Promise<void>;
 }
 
@@ -28,8 +35,28 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   const proxy: FaultProxy = { endpoint: '', requests: [], stop: async () => undefined };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const observed: ObservedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', bytes: 0, ...(req.headers.range ? { range: req.headers.range } : {}) };
+    const ifNoneMatch = req.headers['if-none-match'];
+    const observed: ObservedRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      bytes: 0,
+      ...(req.headers.range ? { range: req.headers.range } : {}),
+      ...(typeof ifNoneMatch === 'string' ? { ifNoneMatch } : {}),
+    };
     proxy.requests.push(observed);
+    if (proxy.enforceIfNoneMatch && ifNoneMatch === '*' && (req.method === 'PUT' || req.method === 'POST')) {
+      // Hold the body until we know whether the key exists (real S3 decides at the end too).
+      req.pause();
+      void keyExists(targetPort, (req.url ?? '/').split('?')[0]!).then((exists) => {
+        if (!exists) return forward(req, res, observed);
+        const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
+        observed.bytes = Buffer.byteLength(body);
+        req.resume();
+        res.writeHead(412, { 'content-type': 'application/xml' });
+        res.end(body);
+      });
+      return;
+    }
     const fault = proxy.fault?.(req);
     if (fault === 'hang') return; // keep the socket open and never answer
     if (fault) {
@@ -38,6 +65,9 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       res.end(fault.body);
       return;
     }
+    forward(req, res, observed);
+  });
+  const forward = (req: IncomingMessage, res: ServerResponse, observed: ObservedRequest) => {
     const upstream = request(
       { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
@@ -52,7 +82,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
-  });
+  };
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -64,4 +94,16 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   return proxy;
+}
+
+/** HEAD of the object at `path` on the target, unsigned (s3rver serves anonymous requests). */
+function keyExists(port: number, path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const head = request({ host: '127.0.0.1', port, method: 'HEAD', path }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    head.on('error', () => resolve(false));
+    head.end();
+  });
 }

@@ -6,11 +6,15 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { coldStarts } from './cold-start.js';
+import { BenchDatabase } from './pg-fixture.js';
 import { policyDecisions } from './policy.js';
+import { pageRedshiftResult } from './redshift-paging.js';
+import { pagingTable } from './report-paging.js';
 import { allTargetsMet, machineLine, payloadLine, resultsTable, type BenchResults } from './report.js';
 import { connect, hasRows, hasStructured, isCacheHitOf, roundTrips, type Probe } from './round-trip.js';
 import { BenchEnvironment, DATA_MCP_SERVER, ECHO_SERVER } from './servers.js';
 import { summarize } from './stats.js';
+import { queryRoundTrips } from './warehouse-query.js';
 import { writeLatest } from './write-results.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -18,25 +22,34 @@ const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const write = args.has('--write');
 const SIZES = quick
-  ? { coldStarts: 3, rtWarmup: 5, rtN: 30, policyWarmup: 200, policyN: 2000 }
-  : { coldStarts: 15, rtWarmup: 30, rtN: 300, policyWarmup: 2000, policyN: 20_000 };
+  ? { coldStarts: 3, rtWarmup: 5, rtN: 30, missWarmup: 3, missN: 20, policyWarmup: 200, policyN: 2000, pagedRows: 20_000 }
+  : { coldStarts: 15, rtWarmup: 30, rtN: 300, missWarmup: 10, missN: 100, policyWarmup: 2000, policyN: 20_000, pagedRows: 100_000 };
+/** Rows per `result://` read (the paging config's result budget) and per upstream page of the double. */
+const PAGING = { readRows: 1000, upstreamPage: 1000 };
 const READ_ARGS = { connector: 'demo', path: 'orders.parquet', limit: 50 };
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 const bench = new BenchEnvironment();
+/** The bench's PostgreSQL schema once created; dropped at the end, also on failure or interrupt. */
+let database: BenchDatabase | undefined;
 
-function cleanUp(): void {
+async function cleanUp(): Promise<void> {
   bench.killAll();
   bench.removeState();
+  // Children are gone first, so no backend of theirs holds a lock on the schema.
+  await database?.drop();
 }
-process.once('SIGINT', () => {
-  cleanUp();
-  process.exit(130);
-});
-process.once('SIGTERM', () => {
-  cleanUp();
-  process.exit(143);
-});
+function interrupted(code: number): void {
+  const deadline = setTimeout(() => process.exit(code), 5000);
+  void cleanUp()
+    .catch((error: unknown) => say(`cleanup after interrupt failed: ${String(error)}`))
+    .finally(() => {
+      clearTimeout(deadline);
+      process.exit(code);
+    });
+}
+process.once('SIGINT', () => interrupted(130));
+process.once('SIGTERM', () => interrupted(143));
 process.once('exit', () => bench.killAll());
 
 async function responseBytes(client: Client, tool: string, toolArgs: Record<string, unknown>): Promise<number> {
@@ -81,6 +94,13 @@ async function main(): Promise<void> {
   say(`round trips: ${SIZES.rtN} × echo, read_data (cache hit), whoami, interleaved…`);
   const roundTrip = await measureRoundTrips();
 
+  database = await BenchDatabase.create();
+  say(`query on PostgreSQL over stdio: ${SIZES.rtN} × echo and query (cache hit), then ${SIZES.missN} × echo and query (cache miss), interleaved…`);
+  const query = await queryRoundTrips(database, bench, { warmup: SIZES.rtWarmup, n: SIZES.rtN, missWarmup: SIZES.missWarmup, missN: SIZES.missN });
+
+  say(`paging: ${SIZES.pagedRows} rows from the Redshift double through a result:// handle, in-process…`);
+  const paging = await pageRedshiftResult(database, SIZES.pagedRows, PAGING.readRows, PAGING.upstreamPage);
+
   const results: BenchResults = {
     machine: {
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -94,12 +114,14 @@ async function main(): Promise<void> {
     coldStart: { echo: summarize(echoStarts ?? []), dataMcp: summarize(dataMcpStarts ?? []) },
     roundTrip,
     policy: { raw: summarize(policy.raw), memoized: summarize(policy.memoized) },
+    query,
+    paging,
   };
 
   const alive = bench.alive();
   if (alive.length > 0) throw new Error(`child processes still running after the bench: ${alive.join(', ')}`);
 
-  process.stdout.write(`\n${machineLine(results)}\n\n${resultsTable(results)}\n\n${payloadLine(results)}\n`);
+  process.stdout.write(`\n${machineLine(results)}\n\n${resultsTable(results)}\n\n${payloadLine(results)}\n\n${pagingTable(results.paging)}\n\n`);
   process.stdout.write(allTargetsMet(results) ? 'All targets met.\n' : 'Some targets are not met (see BENCHMARKS.md for the reading).\n');
   if (write) {
     writeLatest(join(ROOT, 'BENCHMARKS.md'), results);
@@ -110,5 +132,5 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  cleanUp();
+  await cleanUp();
 }

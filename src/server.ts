@@ -5,6 +5,7 @@ import {
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
+  type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
@@ -41,16 +42,19 @@ export function createServer(deps: ServerDeps): Server {
     { capabilities: { tools: { listChanged: false }, resources: { listChanged: false } }, instructions: INSTRUCTIONS },
   );
   const byName = new Map(deps.tools.map((t) => [t.name, t]));
-  const listed = deps.tools.map((tool) => ({
-    name: tool.name,
-    title: tool.title,
-    description: tool.description,
-    inputSchema: toJsonSchema(tool.input, 'input'),
-    outputSchema: toJsonSchema(tool.output, 'output'),
-    annotations: annotationsFor(tool),
-  }));
+  // JSON Schemas are rendered on the first tools/list, not at start: the handshake comes first.
+  let listed: Tool[] | undefined;
+  const listTools = () =>
+    (listed ??= deps.tools.map((tool) => ({
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: toJsonSchema(tool.input, 'input'),
+      outputSchema: toJsonSchema(tool.output, 'output'),
+      annotations: annotationsFor(tool),
+    })));
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools() }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const callExtra = toCallExtra(server, request.params._meta, extra);

@@ -11,7 +11,7 @@ export const KIND_CAPABILITIES = {
   postgres: ['list', 'read_table', 'query'],
   redshift: ['list', 'read_table', 'query'],
   bigquery: ['list', 'read_table', 'query'],
-  dynamodb: ['list', 'read_table', 'query'],
+  dynamodb: ['list', 'read_table', 'query', 'write'],
 } as const satisfies Record<string, readonly Capability[]>;
 
 export type ConnectorKindName = keyof typeof KIND_CAPABILITIES;

@@ -143,24 +143,49 @@ function bools(length: number, read: CellReader<boolean | undefined>): arrow.Dat
 }
 
 function timestamps(length: number, read: CellReader<number | undefined>): arrow.Data {
-  const millis = new Float64Array(length);
+  return int64FromNumbers(new arrow.TimestampMillisecond(), length, read);
+}
+
+/** The 64-bit column types whose data is a BigInt64Array (a union makeData has no overload for: hence `as never` below, as in numeric()). */
+export type Int64Type = arrow.Int64 | arrow.TimestampMillisecond;
+
+/**
+ * A 64-bit column from JS numbers (exact below 2^53 only): an absent or non-finite cell is
+ * null, others are truncated to whole numbers. Shared by the builders here and by connectors
+ * whose SDK hands over 64-bit integers as numbers.
+ */
+export function int64FromNumbers(type: Int64Type, length: number, read: CellReader<number | undefined>): arrow.Data {
+  const values = new Float64Array(length);
   const validity = newBitmap(length);
   let nulls = 0;
   for (let i = 0; i < length; i++) {
     const v = read(i);
     if (v === undefined || !Number.isFinite(v)) nulls++;
     else {
-      millis[i] = Math.trunc(v);
+      values[i] = Math.trunc(v);
       setBit(validity, i);
     }
   }
-  return arrow.makeData({
-    type: new arrow.TimestampMillisecond(),
-    length,
-    nullCount: nulls,
-    nullBitmap: nulls ? validity : null,
-    data: numbersToInt64(millis, length),
-  });
+  return arrow.makeData({ type, length, nullCount: nulls, nullBitmap: nulls ? validity : null, data: numbersToInt64(values, length) } as never);
+}
+
+/**
+ * A 64-bit column from BigInts, for connectors that keep integers exact past 2^53 (parsed from
+ * text): an absent cell is null. Parsing, and what counts as unparsable, stays with the caller.
+ */
+export function int64FromBigInts(type: Int64Type, length: number, read: CellReader<bigint | undefined>): arrow.Data {
+  const values = new BigInt64Array(length);
+  const validity = newBitmap(length);
+  let nulls = 0;
+  for (let i = 0; i < length; i++) {
+    const v = read(i);
+    if (v === undefined) nulls++;
+    else {
+      values[i] = v;
+      setBit(validity, i);
+    }
+  }
+  return arrow.makeData({ type, length, nullCount: nulls, nullBitmap: nulls ? validity : null, data: values } as never);
 }
 
 /** Dictionary<Utf8, Int32>: one Map lookup per cell, one UTF-8 encode per distinct value. */

@@ -27,7 +27,11 @@ export async function runCached(
   if (!tool.cache) return { output: await compute(), fresh: true };
   const ttlSeconds = ttlFor(deps.config, tool.cache, typeof args.connector === 'string' ? args.connector : undefined);
   if (ttlSeconds <= 0) return { output: await compute(), fresh: true };
-  const key = cacheKey({ tool: tool.name, request: args, principalScope: scope.principalScope, policyVersion: scope.policyVersion });
+  const connector = typeof args.connector === 'string' ? args.connector : '';
+  // The connector's write generation is part of the key: a write through this server makes
+  // every earlier cached read of that connector unreachable, so nothing stale is served.
+  const request = { args, writes: writeGenerations.get(connector) ?? 0 };
+  const key = cacheKey({ tool: tool.name, request, principalScope: scope.principalScope, policyVersion: scope.policyVersion });
   let computed: ToolOutput | undefined;
   const got = await getOrCompute({
     cache: deps.cache,
@@ -44,6 +48,13 @@ export async function runCached(
   // The caller that computed keeps its live output; coalesced callers and hits decode.
   const output = computed ?? decodeRemembered(key, got.value);
   return { output, status: got.status, fresh: computed !== undefined, ...(got.ageMs !== undefined ? { ageMs: got.ageMs } : {}) };
+}
+
+const writeGenerations = new Map<string, number>();
+
+/** Called after a successful write-class call: cached reads of that connector are retired. */
+export function noteWrite(connector: string): void {
+  writeGenerations.set(connector, (writeGenerations.get(connector) ?? 0) + 1);
 }
 
 /**

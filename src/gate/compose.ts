@@ -17,7 +17,7 @@ import type { ToolDefinition, ToolOutput } from '../tools/define-tool.js';
 import type { Logger } from '../logging/logger.js';
 import { writeAudit, type CallFacts } from './audit-step.js';
 import { CallAuthorization } from './authorize.js';
-import { runCached } from './cache-step.js';
+import { noteWrite, runCached } from './cache-step.js';
 import { gatedConnector } from './connector-view.js';
 import type { ToolContext } from './context.js';
 import { errorResult, outcomeStatus, toDataMcpError, type ErrorResult } from './errors.js';
@@ -106,6 +106,7 @@ export class Gate {
       // A served-from-cache output re-checks what its producer authorized mid-call (e.g. glob matches).
       if (!fresh) authz.require(output.grants ?? [], true);
       result = await this.shape(tool, output, requests, binding, status, ageMs);
+      if (tool.risk !== 'read') for (const connector of new Set(requests.map((r) => r.resource.connector))) noteWrite(connector);
       Object.assign(facts, { rows: output.audit?.rows, bytes: output.audit?.bytes, upstream: output.audit?.upstream, cache: status });
     } catch (err) {
       const error = toDataMcpError(err, signal, timedOut);

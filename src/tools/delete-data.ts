@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { connectorArg, pathArg, requestFor } from './common.js';
 import { defineTool } from './define-tool.js';
-import { targetPath } from './write-common.js';
+import { checkTier, targetPath } from './write-common.js';
 
 export const deleteData = defineTool({
   name: 'delete_data',
@@ -13,6 +13,7 @@ export const deleteData = defineTool({
   output: z.object({ connector: z.string(), path: z.string(), deleted: z.boolean(), destination: z.string() }),
   authorize: (args) => [requestFor('delete', args.connector, targetPath(args.path))],
   async handler(args, ctx) {
+    checkTier(ctx, 'destructive');
     const path = targetPath(args.path);
     await ctx.connector(args.connector).delete(path);
     const destination = `${args.connector}/${path}`;

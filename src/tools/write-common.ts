@@ -4,7 +4,7 @@ import { filterSchema } from '../engine/filter-schema.js';
 import type { ToolContext } from '../gate/context.js';
 import { canonicalizePath } from '../policy/paths.js';
 import type { Action, AuthzRequest } from '../policy/types.js';
-import { invalidArgument } from '../results/errors.js';
+import { DataMcpError, invalidArgument } from '../results/errors.js';
 import { connectorArg, formatArg, pathArg, requestFor } from './common.js';
 import type { AuthorizeEnv, ToolOutput } from './define-tool.js';
 import { readSource, sourceRequests } from './read-source.js';
@@ -70,13 +70,16 @@ export function writeRequests(args: WriteArgs, actions: Action[], env: Authorize
 
 /** Writes the rows (or the copied source) to the target; create-only unless replacing. */
 export async function runWrite(args: WriteArgs, ctx: ToolContext, createOnly: boolean): Promise<ToolOutput> {
+  checkTier(ctx, createOnly ? 'write' : 'destructive');
   const path = targetPath(args.path);
   const target = ctx.connector(args.connector);
   const destination = `${args.connector}/${path}`;
   if (target.info.kind === 'dynamodb') {
     const items = args.rows ?? [];
     if (items.length === 0) throw invalidArgument('no rows to write', 'Pass at least one item in rows.');
-    const out = await target.putItems(path, items, { createOnly });
+    const out = await target.putItems(path, items, { createOnly }).catch((error: unknown) => {
+      throw sameConflictCode(error);
+    });
     const structured = { connector: args.connector, path, format: 'items', rows: out.written, bytes: 0, alreadyExisted: false, destination, ...(out.consumedCapacity !== undefined ? { consumedCapacity: out.consumedCapacity } : {}) };
     return { structured, summary: `Wrote ${out.written} item(s) to table ${destination}${createOnly ? ' (create-only)' : ''}.`, noStore: true, audit: { rows: out.written } };
   }
@@ -94,4 +97,25 @@ export async function runWrite(args: WriteArgs, ctx: ToolContext, createOnly: bo
     ? `${destination} already holds exactly these ${table.numRows} row(s) (${bytes.byteLength} bytes, ${format}); nothing was written.`
     : `Wrote ${table.numRows} row(s) (${bytes.byteLength} bytes, ${format}) to ${destination}${createOnly ? '' : ', replacing any previous object'}.`;
   return { structured, summary, noStore: true, audit: { rows: table.numRows, bytes: alreadyExisted ? 0 : bytes.byteLength } };
+}
+
+/**
+ * A create-only put that met an existing item gets the code an existing object gets
+ * (INVALID_ARGUMENT, `reason: 'exists'`), so agents see one conflict whatever the store; the
+ * message still says how many items were written before it (item writes are not atomic).
+ */
+function sameConflictCode(error: unknown): unknown {
+  if (!(error instanceof DataMcpError) || error.detail?.precondition !== 'item_exists') return error;
+  return new DataMcpError('INVALID_ARGUMENT', error.message, 'Write items with new keys, or use replace_data if overwriting is intended and enabled.', { ...error.detail, reason: 'exists' });
+}
+
+/**
+ * Registration already hides these tools by tier; handlers check again (DESIGN §3), so a
+ * registration mistake can never turn a read-only server into a writing one.
+ */
+export function checkTier(ctx: Pick<ToolContext, 'config'>, risk: 'write' | 'destructive'): void {
+  const { read_only: readOnly, allow_destructive: allowDestructive } = ctx.config.server;
+  if (readOnly || (risk === 'destructive' && !allowDestructive)) {
+    throw new DataMcpError('POLICY_DENIED', `this server does not allow ${risk === 'write' ? 'writes' : 'overwrites or deletes'}`, 'The operator has not enabled this tier (server.read_only / server.allow_destructive).');
+  }
 }

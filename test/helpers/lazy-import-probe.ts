@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 
 /**
  * Proves that cloud SDKs load lazily (DESIGN §2). ESM has no require.cache to inspect, so a
- * fresh Node process registers a module-resolution hook that logs every specifier starting
- * with one of `blocked` — and refuses to resolve it. The test's `script` (an ES module body)
+ * fresh Node process registers a module-resolution hook that logs every specifier matching
+ * one of `blocked` — a string matches as a prefix, a RegExp by `test` (for exact names such as
+ * `pg`, whose prefix would also catch `pgpass`) — and refuses to resolve it. The test's `script` (an ES module body)
  * runs in that process with these in scope:
  *
  *   repo(path)  file URL of a repository file, for `await import(repo('src/...'))`
@@ -21,15 +22,18 @@ import { promisify } from 'node:util';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const run = promisify(execFile);
 
-export async function probeLazyImports<T>(blocked: string[], script: string): Promise<T> {
+export async function probeLazyImports<T>(blocked: ReadonlyArray<string | RegExp>, script: string): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'data-mcp-lazy-'));
   try {
     const log = join(dir, 'resolved.log');
+    const prefixes = blocked.filter((b): b is string => typeof b === 'string');
+    const patterns = blocked.filter((b): b is RegExp => b instanceof RegExp).map((r) => [r.source, r.flags]);
     const hook = `
       import { appendFileSync } from 'node:fs';
-      const blocked = ${JSON.stringify(blocked)};
+      const prefixes = ${JSON.stringify(prefixes)};
+      const patterns = ${JSON.stringify(patterns)}.map(([source, flags]) => new RegExp(source, flags));
       export async function resolve(specifier, context, next) {
-        if (blocked.some((p) => specifier.startsWith(p))) {
+        if (prefixes.some((p) => specifier.startsWith(p)) || patterns.some((r) => r.test(specifier))) {
           appendFileSync(${JSON.stringify(log)}, specifier + '\\n');
           throw new Error('blocked by test: ' + specifier);
         }

@@ -4,7 +4,8 @@ import type * as BigquerySdkModule from '@google-cloud/bigquery';
 import type { BigQuery, BigQueryOptions } from '@google-cloud/bigquery';
 import type * as AuthLibraryModule from 'google-auth-library';
 import type { BigqueryConnectorConfig } from '../../config/schema.js';
-import { DataMcpError } from '../../results/errors.js';
+import { ClientPool } from '../client-pool.js';
+import { lazyModule, moduleLoadFailed } from '../sdk-loader.js';
 import type { CredentialScope, GcpCredentialMaterial } from '../types.js';
 import { bigqueryCredentialSource, type BigqueryCredentialSource } from './credentials.js';
 
@@ -13,22 +14,8 @@ export type BigquerySdk = typeof BigquerySdkModule;
 type AuthLibrary = typeof AuthLibraryModule;
 export type BigqueryAuthClient = NonNullable<BigQueryOptions['authClient']>;
 
-let sdkLoading: Promise<BigquerySdk> | undefined;
-
-function loadFailed(what: string, error: unknown): DataMcpError {
-  return new DataMcpError('INTERNAL', `the ${what} could not be loaded`, 'The server installation is incomplete; the operator should reinstall data-mcp.', {
-    cause: error instanceof Error ? error.message : String(error),
-  });
-}
-
 /** Loads the BigQuery SDK on first use only (cold start must not pay for it). */
-export function loadBigquerySdk(): Promise<BigquerySdk> {
-  sdkLoading ??= import('@google-cloud/bigquery').catch((error: unknown) => {
-    sdkLoading = undefined;
-    throw loadFailed('BigQuery SDK', error);
-  });
-  return sdkLoading;
-}
+export const loadBigquerySdk: () => Promise<BigquerySdk> = lazyModule('BigQuery SDK', () => import('@google-cloud/bigquery'));
 
 /**
  * google-auth-library exactly as the BigQuery SDK resolves it (through @google-cloud/common):
@@ -42,7 +29,7 @@ export async function loadBigqueryAuthLibrary(): Promise<AuthLibrary> {
     const authEntry = createRequire(commonEntry).resolve('google-auth-library');
     return (await import(pathToFileURL(authEntry).href)) as AuthLibrary;
   } catch (error) {
-    throw loadFailed('Google auth library', error);
+    throw moduleLoadFailed('Google auth library', error);
   }
 }
 
@@ -94,7 +81,7 @@ export interface BigqueryHandle {
 
 /** One BigQuery client per credential source (SA scope, connector credentials, or ADC). */
 export class BigqueryClientPool {
-  private readonly clients = new Map<string, Promise<BigqueryHandle>>();
+  private readonly clients = new ClientPool<BigqueryHandle>();
 
   constructor(
     private readonly config: BigqueryConnectorConfig,
@@ -108,13 +95,7 @@ export class BigqueryClientPool {
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    let handle = this.clients.get(source.key);
-    if (!handle) {
-      handle = this.create(source);
-      this.clients.set(source.key, handle);
-      handle.catch(() => this.clients.delete(source.key));
-    }
-    return handle;
+    return this.clients.get(source.key, () => this.create(source));
   }
 
   private async create(source: BigqueryCredentialSource): Promise<BigqueryHandle> {

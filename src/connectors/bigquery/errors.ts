@@ -1,6 +1,7 @@
 import { DataMcpError, type ErrorCode } from '../../results/errors.js';
 import { scrubText, scrubValue } from '../../results/scrub.js';
 import { abortError } from '../abort.js';
+import { errorShape, isBusyStatus, NETWORK_ERROR_CODES } from '../upstream-errors.js';
 
 export interface BigqueryErrorContext {
   connector: string;
@@ -22,7 +23,8 @@ const DENIED = new Set(['accessDenied', 'authError', 'forbidden', 'unauthorized'
 const THROTTLED = new Set(['rateLimitExceeded', 'quotaExceeded', 'backendError', 'internalError', 'tableUnavailable', 'jobBackendError']);
 const INVALID = new Set(['invalidQuery', 'invalid', 'invalidParameter', 'badRequest']);
 const CEILING = new Set(['bytesBilledLimitExceeded']);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+// BigQuery also counts a socket timeout (ETIMEDOUT) as unreachable: UNAVAILABLE, not TIMEOUT.
+const NETWORK = new Set([...NETWORK_ERROR_CODES, 'ETIMEDOUT']);
 
 /**
  * Google access tokens and bearer headers are not among the shapes the shared scrubber knows;
@@ -42,7 +44,7 @@ export function scrubGoogleText(text: string): string {
 export function bigqueryError(error: unknown, ctx: BigqueryErrorContext): DataMcpError {
   if (error instanceof DataMcpError) return error;
   if (ctx.signal.aborted) return abortError(ctx.signal);
-  const e = (typeof error === 'object' && error !== null ? error : {}) as ApiErrorShape;
+  const e = errorShape<ApiErrorShape>(error);
   const reasons = (e.errors ?? []).map((x) => x.reason ?? '').filter(Boolean);
   const status = typeof e.code === 'number' ? e.code : e.response?.status;
   const networkCode = typeof e.code === 'string' ? e.code : undefined;
@@ -68,7 +70,7 @@ export function bigqueryError(error: unknown, ctx: BigqueryErrorContext): DataMc
   if (notFound || (byStatus && status === 404)) {
     return make('NOT_FOUND', `${where} was not found: ${upstream}`, 'Browse the connector to see which datasets and tables exist; use dataset-qualified names in SQL.');
   }
-  if (throttled || (byStatus && (status === 429 || (status !== undefined && status >= 500))) || (networkCode !== undefined && NETWORK.has(networkCode))) {
+  if (throttled || (byStatus && isBusyStatus(status)) || (networkCode !== undefined && NETWORK.has(networkCode))) {
     return make('UNAVAILABLE', `BigQuery is unavailable for ${ctx.operation} of ${where}: ${upstream}`, 'BigQuery is throttling or failing; wait a little and try again.');
   }
   if (denied || (byStatus && (status === 401 || status === 403))) {

@@ -1,5 +1,5 @@
 import * as arrow from 'apache-arrow';
-import { buildFromStrings, dictionaryUtf8, tableFromColumns, valueToText } from '../../formats/columns.js';
+import { buildFromStrings, dictionaryUtf8, int64FromBigInts, tableFromColumns, valueToText } from '../../formats/columns.js';
 import { newBitmap, setBit } from '../../formats/raw.js';
 import { civilMillis, plainValue, timestampMillis, type WireValue } from './cells.js';
 import { columnPlan, type BigqueryField } from './field-types.js';
@@ -52,19 +52,10 @@ const mapDefined = <T>(v: string | undefined, f: (s: string) => T | undefined): 
 
 /** INT64 stays exact: parsed with BigInt, never through a float. */
 function int64Column(length: number, text: (i: number) => string | undefined): arrow.Data {
-  const values = new BigInt64Array(length);
-  const validity = newBitmap(length);
-  let nulls = 0;
-  for (let i = 0; i < length; i++) {
+  return int64FromBigInts(new arrow.Int64(), length, (i) => {
     const v = text(i);
-    if (v === undefined || !/^-?\d+$/.test(v)) {
-      nulls++;
-      continue;
-    }
-    values[i] = BigInt(v);
-    setBit(validity, i);
-  }
-  return arrow.makeData({ type: new arrow.Int64(), length, nullCount: nulls, nullBitmap: nulls ? validity : null, data: values });
+    return v === undefined || !/^-?\d+$/.test(v) ? undefined : BigInt(v);
+  });
 }
 
 /** FLOAT64 keeps NaN and ±Infinity (BigQuery sends them as "NaN", "Infinity", "-Infinity"). */
@@ -86,17 +77,8 @@ function float64Column(length: number, text: (i: number) => string | undefined):
 }
 
 function timestampColumn(length: number, millis: (i: number) => number | undefined): arrow.Data {
-  const values = new BigInt64Array(length);
-  const validity = newBitmap(length);
-  let nulls = 0;
-  for (let i = 0; i < length; i++) {
+  return int64FromBigInts(new arrow.TimestampMillisecond(), length, (i) => {
     const ms = millis(i);
-    if (ms === undefined || !Number.isFinite(ms)) {
-      nulls++;
-      continue;
-    }
-    values[i] = BigInt(ms);
-    setBit(validity, i);
-  }
-  return arrow.makeData({ type: new arrow.TimestampMillisecond(), length, nullCount: nulls, nullBitmap: nulls ? validity : null, data: values });
+    return ms === undefined || !Number.isFinite(ms) ? undefined : BigInt(ms);
+  });
 }

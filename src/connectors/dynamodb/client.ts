@@ -1,25 +1,16 @@
 import type * as DynamoSdkModule from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamodbConnectorConfig } from '../../config/schema.js';
-import { DataMcpError } from '../../results/errors.js';
 import { credentialSource, credentialsFor, type CredentialSource } from '../aws-credentials.js';
+import { ClientPool } from '../client-pool.js';
+import { lazyModule } from '../sdk-loader.js';
 import type { CredentialScope } from '../types.js';
 
 /** Type-only: erased at compile time, so this module does not load the SDK. */
 export type DynamoSdk = typeof DynamoSdkModule;
 
-let sdkLoading: Promise<DynamoSdk> | undefined;
-
 /** Loads the DynamoDB SDK on first use only (cold start must not pay for it). */
-export function loadDynamoSdk(): Promise<DynamoSdk> {
-  sdkLoading ??= import('@aws-sdk/client-dynamodb').catch((error: unknown) => {
-    sdkLoading = undefined;
-    throw new DataMcpError('INTERNAL', 'the DynamoDB SDK could not be loaded', 'The server installation is incomplete; the operator should reinstall data-mcp.', {
-      cause: error instanceof Error ? error.message : String(error),
-    });
-  });
-  return sdkLoading;
-}
+export const loadDynamoSdk: () => Promise<DynamoSdk> = lazyModule('DynamoDB SDK', () => import('@aws-sdk/client-dynamodb'));
 
 export interface DynamoHandle {
   sdk: DynamoSdk;
@@ -33,7 +24,7 @@ export type ClientHook = (client: DynamoDBClient) => void;
 
 /** One DynamoDBClient per credential source (SA scope, connector credentials, or default chain). */
 export class DynamoClientPool {
-  private readonly clients = new Map<string, Promise<DynamoHandle>>();
+  private readonly clients = new ClientPool<DynamoHandle>();
 
   constructor(
     private readonly config: DynamodbConnectorConfig,
@@ -42,13 +33,7 @@ export class DynamoClientPool {
 
   get(scope: CredentialScope): Promise<DynamoHandle> {
     const source = credentialSource(scope, this.config);
-    let handle = this.clients.get(source.key);
-    if (!handle) {
-      handle = this.create(source);
-      this.clients.set(source.key, handle);
-      handle.catch(() => this.clients.delete(source.key));
-    }
-    return handle;
+    return this.clients.get(source.key, () => this.create(source));
   }
 
   private async create(source: CredentialSource): Promise<DynamoHandle> {
@@ -68,8 +53,6 @@ export class DynamoClientPool {
   }
 
   async destroyAll(): Promise<void> {
-    const handles = await Promise.allSettled(this.clients.values());
-    this.clients.clear();
-    for (const h of handles) if (h.status === 'fulfilled') h.value.client.destroy();
+    for (const handle of await this.clients.drain()) handle.client.destroy();
   }
 }

@@ -1,6 +1,7 @@
 import { DataMcpError, type ErrorCode } from '../../results/errors.js';
-import { scrubText, scrubValue } from '../../results/scrub.js';
+import { scrubText } from '../../results/scrub.js';
 import { abortError } from '../abort.js';
+import { awsErrorDetail, cutUpstreamText, errorShape, isBusyStatus, NETWORK_ERROR_CODES, type AwsSdkErrorShape } from '../upstream-errors.js';
 
 export interface DynamoErrorContext {
   connector: string;
@@ -11,13 +12,6 @@ export interface DynamoErrorContext {
   signal: AbortSignal;
 }
 
-interface SdkErrorShape {
-  name?: string;
-  message?: string;
-  code?: string;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-}
-
 const DENIED = new Set([
   'AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException',
   'MissingAuthenticationTokenException', 'IncompleteSignatureException', 'CredentialsProviderError', 'InvalidClientTokenId',
@@ -26,12 +20,11 @@ const THROTTLED = new Set([
   'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'LimitExceededException',
   'InternalServerError', 'ServiceUnavailable', 'ServiceUnavailableException',
 ]);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 const TIMED_OUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ETIMEDOUT']);
 
 /** The upstream error name (`ResourceNotFoundException`, ...) of any thrown value. */
 export function upstreamCodeOf(error: unknown): string {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const e = errorShape<AwsSdkErrorShape>(error);
   return e.name ?? e.code ?? 'Unknown';
 }
 
@@ -44,17 +37,11 @@ export function dynamoError(error: unknown, ctx: DynamoErrorContext): DataMcpErr
   if (error instanceof DataMcpError) return error;
   // An aborted call surfaces as an SDK AbortError; the signal says whether it was a timeout.
   if (ctx.signal.aborted) return abortError(ctx.signal);
-  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const e = errorShape<AwsSdkErrorShape>(error);
   const upstreamCode = upstreamCodeOf(error);
   const status = e.$metadata?.httpStatusCode;
-  const detail = scrubValue({
-    connector: ctx.connector,
-    operation: ctx.operation,
-    upstreamCode,
-    ...(status !== undefined ? { httpStatusCode: status } : {}),
-    ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}),
-  });
-  const upstream = scrubText(String(e.message ?? upstreamCode)).slice(0, 300);
+  const detail = awsErrorDetail(e, ctx, upstreamCode);
+  const upstream = cutUpstreamText(String(e.message ?? upstreamCode), 300);
   const make = (code: ErrorCode, message: string, hint: string) => new DataMcpError(code, scrubText(message), hint, detail);
   const where = `${ctx.subject} in connector "${ctx.connector}"`;
 
@@ -70,7 +57,7 @@ export function dynamoError(error: unknown, ctx: DynamoErrorContext): DataMcpErr
   if (TIMED_OUT.has(upstreamCode) || status === 408) {
     return make('TIMEOUT', `DynamoDB did not answer ${ctx.operation} on ${where} in time`, 'Try again later, or narrow the request.');
   }
-  if (THROTTLED.has(upstreamCode) || status === 429 || (status !== undefined && status >= 500) || NETWORK.has(e.code ?? '')) {
+  if (THROTTLED.has(upstreamCode) || isBusyStatus(status) || NETWORK_ERROR_CODES.has(e.code ?? '')) {
     return make('UNAVAILABLE', `DynamoDB is unavailable for ${ctx.operation} on ${where}: ${upstream}`, 'The table is throttled or the service is failing; wait a little and try again, or read less at once.');
   }
   return make('UPSTREAM_ERROR', `DynamoDB ${ctx.operation} on ${where} failed: ${upstream}`, 'Check the request and try again; if it persists, the operator should look at the request id in the audit record.');

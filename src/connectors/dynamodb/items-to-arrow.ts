@@ -1,7 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import * as arrow from 'apache-arrow';
-import { buildFromValues, dictionaryUtf8, tableFromColumns } from '../../formats/columns.js';
-import { newBitmap, setBit } from '../../formats/raw.js';
+import { buildFromValues, dictionaryUtf8, int64FromBigInts, tableFromColumns } from '../../formats/columns.js';
 import { numberFromText, plainValue } from './attribute-values.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -77,28 +76,15 @@ function buildColumn(plan: ColumnPlan, length: number, cell: (i: number) => Attr
         return n === undefined ? undefined : Number(n);
       });
     case 'int64':
-      return int64Column(length, (i) => cell(i)?.N);
+      return int64FromBigInts(new arrow.Int64(), length, (i) => {
+        const n = cell(i)?.N;
+        return n === undefined ? undefined : BigInt(n);
+      });
     case 'bool':
       return buildFromValues('bool', length, (i) => cell(i)?.BOOL);
     default:
       return dictionaryUtf8(length, (i) => attributeText(cell(i)));
   }
-}
-
-function int64Column(length: number, text: (i: number) => string | undefined): arrow.Data {
-  const values = new BigInt64Array(length);
-  const validity = newBitmap(length);
-  let nulls = 0;
-  for (let i = 0; i < length; i++) {
-    const v = text(i);
-    if (v === undefined) {
-      nulls++;
-      continue;
-    }
-    values[i] = BigInt(v);
-    setBit(validity, i);
-  }
-  return arrow.makeData({ type: new arrow.Int64(), length, nullCount: nulls, nullBitmap: nulls ? validity : null, data: values });
 }
 
 /** Own attributes only: an attribute named `__proto__` or `constructor` is data, not the prototype. */

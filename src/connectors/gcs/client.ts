@@ -3,29 +3,16 @@ import { pathToFileURL } from 'node:url';
 import type * as GcsSdkModule from '@google-cloud/storage';
 import type { Storage, StorageOptions } from '@google-cloud/storage';
 import type { GcsConnectorConfig } from '../../config/schema.js';
-import { DataMcpError } from '../../results/errors.js';
+import { ClientPool } from '../client-pool.js';
+import { lazyModule, moduleLoadFailed } from '../sdk-loader.js';
 import type { CredentialScope, GcpCredentialMaterial } from '../types.js';
 import { gcsCredentialSource, type GcsCredentialSource } from './credentials.js';
 
 /** Type-only: erased at compile time, so this module does not load the SDK. */
 export type GcsSdk = typeof GcsSdkModule;
 
-let sdkLoading: Promise<GcsSdk> | undefined;
-
-function loadFailed(what: string, error: unknown): DataMcpError {
-  return new DataMcpError('INTERNAL', `the ${what} could not be loaded`, 'The server installation is incomplete; the operator should reinstall data-mcp.', {
-    cause: error instanceof Error ? error.message : String(error),
-  });
-}
-
 /** Loads the Cloud Storage SDK on first use only (cold start must not pay for it). */
-export function loadGcsSdk(): Promise<GcsSdk> {
-  sdkLoading ??= import('@google-cloud/storage').catch((error: unknown) => {
-    sdkLoading = undefined;
-    throw loadFailed('Cloud Storage SDK', error);
-  });
-  return sdkLoading;
-}
+export const loadGcsSdk: () => Promise<GcsSdk> = lazyModule('Cloud Storage SDK', () => import('@google-cloud/storage'));
 
 /** The few google-auth-library classes used for impersonation (typed loosely on purpose, see below). */
 interface AuthLibrary {
@@ -44,7 +31,7 @@ async function loadAuthLibrary(): Promise<AuthLibrary> {
     const authEntry = createRequire(storageEntry).resolve('google-auth-library');
     return (await import(pathToFileURL(authEntry).href)) as AuthLibrary;
   } catch (error) {
-    throw loadFailed('Google auth library', error);
+    throw moduleLoadFailed('Google auth library', error);
   }
 }
 
@@ -80,7 +67,7 @@ export interface GcsHandle {
 
 /** One Storage client per credential source (SA scope, connector credentials, or ADC). */
 export class GcsClientPool {
-  private readonly clients = new Map<string, Promise<GcsHandle>>();
+  private readonly clients = new ClientPool<GcsHandle>();
 
   constructor(private readonly config: GcsConnectorConfig) {}
 
@@ -91,13 +78,7 @@ export class GcsClientPool {
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    let handle = this.clients.get(source.key);
-    if (!handle) {
-      handle = this.create(source);
-      this.clients.set(source.key, handle);
-      handle.catch(() => this.clients.delete(source.key));
-    }
-    return handle;
+    return this.clients.get(source.key, () => this.create(source));
   }
 
   private async create(source: GcsCredentialSource): Promise<GcsHandle> {

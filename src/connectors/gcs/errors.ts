@@ -2,6 +2,7 @@ import { DataMcpError, type ErrorCode } from '../../results/errors.js';
 import { scrubText, scrubValue } from '../../results/scrub.js';
 import { abortError } from '../abort.js';
 import { parentPrefix } from '../path-guard.js';
+import { errorShape, isBusyStatus, NETWORK_ERROR_CODES } from '../upstream-errors.js';
 import { objectExists } from '../write-conflict.js';
 
 export interface GcsErrorContext {
@@ -25,7 +26,7 @@ interface SdkErrorShape {
   response?: { status?: number; headers?: Record<string, unknown> };
 }
 
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_STREAM_PREMATURE_CLOSE']);
+const NETWORK = new Set([...NETWORK_ERROR_CODES, 'ERR_STREAM_PREMATURE_CLOSE']);
 const TIMED_OUT = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'TimeoutError']);
 const CREDENTIALS = /default credentials|could not load the default|invalid_grant|unauthorized_client|iamcredentials|getaccesstoken/i;
 
@@ -37,7 +38,7 @@ const CREDENTIALS = /default credentials|could not load the default|invalid_gran
 export function gcsError(error: unknown, ctx: GcsErrorContext): DataMcpError {
   if (error instanceof DataMcpError) return error;
   if (ctx.signal.aborted) return abortError(ctx.signal);
-  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const e = errorShape<SdkErrorShape>(error);
   const status = typeof e.code === 'number' ? e.code : typeof e.status === 'number' ? e.status : e.response?.status;
   const networkCode = typeof e.code === 'string' ? e.code : undefined;
   const reason = e.errors?.[0]?.reason;
@@ -74,7 +75,7 @@ export function gcsError(error: unknown, ctx: GcsErrorContext): DataMcpError {
   if (status === 408 || TIMED_OUT.has(networkCode ?? e.name ?? '')) {
     return make('TIMEOUT', `Cloud Storage did not answer ${ctx.operation} of ${where} in time`, 'Try again later, or narrow the request.');
   }
-  if (status === 429 || (status !== undefined && status >= 500) || NETWORK.has(networkCode ?? '')) {
+  if (isBusyStatus(status) || NETWORK.has(networkCode ?? '')) {
     return make('UNAVAILABLE', `Cloud Storage is unavailable for ${ctx.operation} of ${where}: ${upstream}`, 'The storage service is throttling or failing; wait a little and try again.');
   }
   return make('UPSTREAM_ERROR', `Cloud Storage ${ctx.operation} of ${where} failed: ${upstream}`, 'Check the path and try again; if it persists, the operator should look at the audit record.');

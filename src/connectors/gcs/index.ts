@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { GcsConnectorConfig } from '../../config/schema.js';
-import { DataMcpError } from '../../results/errors.js';
 import { throwIfAborted } from '../abort.js';
 import { capabilitySet } from '../capabilities.js';
 import type { ConnectorContext } from '../kinds.js';
-import { checkLimit } from '../path-guard.js';
-import { listBuckets } from '../s3/list.js';
-import { locate, locateObject } from '../s3/paths.js';
+import { locateObject, planListing } from '../object-paths.js';
 import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListPage, ObjectStat, WriteOptions, WriteResult } from '../types.js';
 import { GcsClientPool } from './client.js';
 import { gcsError } from './errors.js';
@@ -35,24 +32,10 @@ export class GcsConnector implements Connector {
 
   async list(path: string, options: ListOptions): Promise<ListPage> {
     throwIfAborted(options.signal);
-    const location = locate(path, this.config.buckets, this.name);
-    const limit = checkLimit(options.limit, MAX_GCS_PAGE);
-    if (location.bucket === '') {
-      if (options.recursive) {
-        throw new DataMcpError('INVALID_ARGUMENT', 'a recursive listing needs a bucket', 'List "bucket/" or "bucket/prefix/" recursively instead of the connector root.');
-      }
-      return listBuckets(this.config.buckets, limit, options.cursor);
-    }
-    const prefix = location.key === '' || location.key.endsWith('/') ? location.key : `${location.key}/`;
+    const plan = planListing(path, options, this.config.buckets, this.name, MAX_GCS_PAGE);
+    if ('buckets' in plan) return plan.buckets;
     try {
-      return await listObjects(await this.pool.get(options.credentials), {
-        bucket: location.bucket,
-        prefix,
-        recursive: options.recursive === true,
-        limit,
-        signal: options.signal,
-        ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
-      });
+      return await listObjects(await this.pool.get(options.credentials), plan.objects);
     } catch (error) {
       throw gcsError(error, { connector: this.name, operation: 'objects.list', path, signal: options.signal });
     }

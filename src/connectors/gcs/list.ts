@@ -1,4 +1,5 @@
 import { DataMcpError } from '../../results/errors.js';
+import type { ObjectListing } from '../object-paths.js';
 import { isAddressable } from '../path-guard.js';
 import type { ListEntry, ListPage } from '../types.js';
 import type { GcsHandle } from './client.js';
@@ -8,17 +9,6 @@ import { untilAborted } from './errors.js';
 export const MAX_GCS_PAGE = 1000;
 /** Upstream requests one page may take (pages of folder markers or unaddressable names). */
 const MAX_REQUESTS_PER_PAGE = 10;
-
-export interface ObjectListing {
-  bucket: string;
-  /** Name prefix: `""` or ending with `/`. */
-  prefix: string;
-  recursive: boolean;
-  limit: number;
-  /** The last name (object or prefix) of the previous page, relative to the bucket. */
-  cursor?: string;
-  signal: AbortSignal;
-}
 
 /** The part of an objects.list response used here. */
 interface ObjectsListResponse {

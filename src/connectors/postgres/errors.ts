@@ -1,6 +1,7 @@
 import { DataMcpError, type ErrorCode } from '../../results/errors.js';
 import { scrubText, scrubValue } from '../../results/scrub.js';
 import { abortError } from '../abort.js';
+import { cutUpstreamText, errorShape, NETWORK_ERROR_CODES } from '../upstream-errors.js';
 
 export interface PgErrorContext {
   connector: string;
@@ -23,7 +24,8 @@ interface PgErrorShape {
   hint?: string;
 }
 
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+// A connect timeout (ETIMEDOUT) also means the server cannot be reached.
+const NETWORK = new Set([...NETWORK_ERROR_CODES, 'ETIMEDOUT']);
 const TLS_CODES = /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/;
 /** Messages node-postgres produces itself (no SQLSTATE) when the server cannot be reached. */
 const DRIVER_UNAVAILABLE = /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error/i;
@@ -36,9 +38,9 @@ const DRIVER_UNAVAILABLE = /timeout exceeded when trying to connect|Connection t
 export function pgError(error: unknown, ctx: PgErrorContext): DataMcpError {
   if (error instanceof DataMcpError) return error;
   if (ctx.signal.aborted) return abortError(ctx.signal);
-  const e = (typeof error === 'object' && error !== null ? error : {}) as PgErrorShape;
+  const e = errorShape<PgErrorShape>(error);
   const sqlstate = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
-  const engine = scrubText(String(e.message ?? 'unknown error')).slice(0, 500);
+  const engine = cutUpstreamText(String(e.message ?? 'unknown error'), 500);
   const detail = scrubValue({ connector: ctx.connector, operation: ctx.operation, ...(sqlstate ? { sqlstate } : { errorCode: e.code ?? 'none' }) });
   const make = (code: ErrorCode, message: string, hint: string) => new DataMcpError(code, scrubText(message), hint, detail);
   const source = `PostgreSQL (connector "${ctx.connector}")`;

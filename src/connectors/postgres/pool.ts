@@ -4,6 +4,7 @@ import type { PostgresConnectorConfig } from '../../config/schema.js';
 import type { Logger } from '../../logging/logger.js';
 import { DataMcpError } from '../../results/errors.js';
 import { abortError } from '../abort.js';
+import { lazyModule } from '../sdk-loader.js';
 import { sslOptions } from './tls.js';
 
 /** Type-only imports: erased at compile time, so loading this module does not load pg. */
@@ -18,21 +19,10 @@ export interface PgRuntime {
   pool: PgPool;
 }
 
-let driverLoading: Promise<{ pg: Pg; Cursor: Cursor }> | undefined;
-
 /** Loads node-postgres and pg-cursor on first use only (cold start must not pay for them). */
-function loadDriver(): Promise<{ pg: Pg; Cursor: Cursor }> {
-  driverLoading ??= Promise.all([import('pg'), import('pg-cursor')]).then(
-    ([pg, cursor]) => ({ pg: pg.default, Cursor: cursor.default }),
-    (error: unknown) => {
-      driverLoading = undefined;
-      throw new DataMcpError('INTERNAL', 'the PostgreSQL driver could not be loaded', 'The server installation is incomplete; the operator should reinstall data-mcp.', {
-        cause: error instanceof Error ? error.message : String(error),
-      });
-    },
-  );
-  return driverLoading;
-}
+const loadDriver: () => Promise<{ pg: Pg; Cursor: Cursor }> = lazyModule('PostgreSQL driver', () =>
+  Promise.all([import('pg'), import('pg-cursor')]).then(([pg, cursor]) => ({ pg: pg.default, Cursor: cursor.default })),
+);
 
 /** How long to wait for a TCP/TLS connection and authentication before calling the server unavailable. */
 export const CONNECT_TIMEOUT_MS = 10_000;

@@ -1,6 +1,7 @@
 import { DataMcpError, type ErrorCode } from '../../results/errors.js';
-import { scrubText, scrubValue } from '../../results/scrub.js';
+import { scrubText } from '../../results/scrub.js';
 import { abortError } from '../abort.js';
+import { awsErrorDetail, cutUpstreamText, errorShape, isBusyStatus, NETWORK_ERROR_CODES, type AwsSdkErrorShape } from '../upstream-errors.js';
 
 export interface RedshiftErrorContext {
   connector: string;
@@ -12,20 +13,12 @@ export interface RedshiftErrorContext {
   statementId?: string;
 }
 
-interface SdkErrorShape {
-  name?: string;
-  message?: string;
-  code?: string;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-}
-
 const DENIED = new Set(['AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'IncompleteSignature', 'MissingAuthenticationToken', 'CredentialsProviderError']);
 const BUSY = new Set(['ActiveStatementsExceededException', 'ActiveSessionsExceededException', 'ThrottlingException', 'TooManyRequestsException', 'InternalServerException', 'ServiceUnavailableException', 'DatabaseConnectionException']);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 const TIMED_OUT = new Set(['TimeoutError', 'QueryTimeoutException', 'RequestTimeout', 'ETIMEDOUT']);
 
 /** Upstream text, scrubbed and cut short: it may echo SQL, ARNs or (rarely) secrets. */
-export const upstreamText = (text: string): string => scrubText(text).slice(0, 500);
+export const upstreamText = (text: string): string => cutUpstreamText(text, 500);
 
 /**
  * Maps a failed Data API call to a DataMcpError with a stable code; request ids go to
@@ -34,17 +27,10 @@ export const upstreamText = (text: string): string => scrubText(text).slice(0, 5
 export function redshiftError(error: unknown, ctx: RedshiftErrorContext): DataMcpError {
   if (error instanceof DataMcpError) return error;
   if (ctx.signal.aborted) return abortError(ctx.signal);
-  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const e = errorShape<AwsSdkErrorShape>(error);
   const upstreamCode = e.name ?? e.code ?? 'Unknown';
   const status = e.$metadata?.httpStatusCode;
-  const detail = scrubValue({
-    connector: ctx.connector,
-    operation: ctx.operation,
-    upstreamCode,
-    ...(status !== undefined ? { httpStatusCode: status } : {}),
-    ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}),
-    ...(ctx.statementId ? { statementId: ctx.statementId } : {}),
-  });
+  const detail = awsErrorDetail(e, ctx, upstreamCode, ctx.statementId ? { statementId: ctx.statementId } : {});
   const upstream = upstreamText(String(e.message ?? upstreamCode));
   const make = (code: ErrorCode, message: string, hint: string) => new DataMcpError(code, scrubText(message), hint, detail);
   const where = `${ctx.subject} in connector "${ctx.connector}"`;
@@ -61,7 +47,7 @@ export function redshiftError(error: unknown, ctx: RedshiftErrorContext): DataMc
   if (TIMED_OUT.has(upstreamCode) || status === 408) {
     return make('TIMEOUT', `Redshift did not answer ${ctx.operation} for ${where} in time`, 'Try again later, or narrow the query.');
   }
-  if (BUSY.has(upstreamCode) || status === 429 || (status !== undefined && status >= 500) || NETWORK.has(e.code ?? '')) {
+  if (BUSY.has(upstreamCode) || isBusyStatus(status) || NETWORK_ERROR_CODES.has(e.code ?? '')) {
     return make('UNAVAILABLE', `Redshift is unavailable for ${ctx.operation} of ${where}: ${upstream}`, 'The warehouse is busy or unreachable; wait a little and try again.');
   }
   return make('UPSTREAM_ERROR', `Redshift ${ctx.operation} for ${where} failed: ${upstream}`, 'Check the request and try again; if it persists, the operator should look at the request id in the audit record.');

@@ -1,7 +1,6 @@
 import * as arrow from 'apache-arrow';
-import { buildFromValues, dictionaryUtf8, tableFromColumns, type CellReader } from '../../formats/columns.js';
+import { buildFromValues, dictionaryUtf8, int64FromNumbers, tableFromColumns, type CellReader } from '../../formats/columns.js';
 import { parseIsoMillis } from '../../formats/infer.js';
-import { newBitmap, numbersToInt64, setBit } from '../../formats/raw.js';
 import { redshiftColumnType, type RedshiftColumnKind } from './column-types.js';
 
 /** One Data API cell (`Field` union), read loosely so unknown members degrade to null. */
@@ -50,7 +49,8 @@ export function recordsToTable(columns: readonly ResultColumn[], records: readon
 function buildColumn(kind: RedshiftColumnKind, length: number, cell: CellReader<DataApiField | undefined>): arrow.Data {
   switch (kind) {
     case 'int64':
-      return int64Column(length, (i) => numberOf(cell(i)));
+      // Exact below 2^53 only: the SDK parses `longValue` as a JS number, so that is all there is.
+      return int64FromNumbers(new arrow.Int64(), length, (i) => numberOf(cell(i)));
     case 'int32':
     case 'float64':
       return buildFromValues(kind, length, (i) => numberOf(cell(i)));
@@ -106,20 +106,4 @@ function timestampColumn(length: number, cell: CellReader<DataApiField | undefin
     millis[i] = ms;
   }
   return buildFromValues('timestamp', length, (i) => millis[i]);
-}
-
-/** Exact int64 below 2^53 (the SDK parses `longValue` as a JS number, so that is all there is). */
-function int64Column(length: number, read: CellReader<number | undefined>): arrow.Data {
-  const values = new Float64Array(length);
-  const validity = newBitmap(length);
-  let nulls = 0;
-  for (let i = 0; i < length; i++) {
-    const v = read(i);
-    if (v === undefined || !Number.isFinite(v)) nulls++;
-    else {
-      values[i] = Math.trunc(v);
-      setBit(validity, i);
-    }
-  }
-  return arrow.makeData({ type: new arrow.Int64(), length, nullCount: nulls, nullBitmap: nulls ? validity : null, data: numbersToInt64(values, length) });
 }

@@ -1,25 +1,16 @@
 import type * as S3SdkModule from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ConnectorConfig } from '../../config/schema.js';
-import { DataMcpError } from '../../results/errors.js';
+import { ClientPool } from '../client-pool.js';
+import { lazyModule } from '../sdk-loader.js';
 import type { CredentialScope } from '../types.js';
 import { credentialSource, credentialsFor } from './credentials.js';
 
 /** Type-only: erased at compile time, so this module does not load the SDK. */
 export type S3Sdk = typeof S3SdkModule;
 
-let sdkLoading: Promise<S3Sdk> | undefined;
-
 /** Loads the S3 SDK on first use only (cold start must not pay for it). */
-export function loadS3Sdk(): Promise<S3Sdk> {
-  sdkLoading ??= import('@aws-sdk/client-s3').catch((error: unknown) => {
-    sdkLoading = undefined;
-    throw new DataMcpError('INTERNAL', 'the S3 SDK could not be loaded', 'The server installation is incomplete; the operator should reinstall data-mcp.', {
-      cause: error instanceof Error ? error.message : String(error),
-    });
-  });
-  return sdkLoading;
-}
+export const loadS3Sdk: () => Promise<S3Sdk> = lazyModule('S3 SDK', () => import('@aws-sdk/client-s3'));
 
 export interface S3Handle {
   sdk: S3Sdk;
@@ -28,19 +19,13 @@ export interface S3Handle {
 
 /** One S3Client per credential source (SA scope, connector credentials, or default chain). */
 export class S3ClientPool {
-  private readonly clients = new Map<string, Promise<S3Handle>>();
+  private readonly clients = new ClientPool<S3Handle>();
 
   constructor(private readonly config: S3ConnectorConfig) {}
 
   get(scope: CredentialScope): Promise<S3Handle> {
     const source = credentialSource(scope, this.config);
-    let handle = this.clients.get(source.key);
-    if (!handle) {
-      handle = this.create(source);
-      this.clients.set(source.key, handle);
-      handle.catch(() => this.clients.delete(source.key));
-    }
-    return handle;
+    return this.clients.get(source.key, () => this.create(source));
   }
 
   private async create(source: ReturnType<typeof credentialSource>): Promise<S3Handle> {
@@ -64,8 +49,6 @@ export class S3ClientPool {
   }
 
   async destroyAll(): Promise<void> {
-    const handles = await Promise.allSettled(this.clients.values());
-    this.clients.clear();
-    for (const h of handles) if (h.status === 'fulfilled') h.value.client.destroy();
+    for (const handle of await this.clients.drain()) handle.client.destroy();
   }
 }

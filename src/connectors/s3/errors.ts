@@ -1,7 +1,8 @@
 import { DataMcpError, type ErrorCode } from '../../results/errors.js';
-import { scrubText, scrubValue } from '../../results/scrub.js';
+import { scrubText } from '../../results/scrub.js';
 import { abortError } from '../abort.js';
 import { parentPrefix } from '../path-guard.js';
+import { awsErrorDetail, cutUpstreamText, errorShape, isBusyStatus, NETWORK_ERROR_CODES, type AwsSdkErrorShape } from '../upstream-errors.js';
 
 export interface S3ErrorContext {
   connector: string;
@@ -10,18 +11,14 @@ export interface S3ErrorContext {
   signal: AbortSignal;
 }
 
-interface SdkErrorShape {
-  name?: string;
-  message?: string;
-  code?: string;
+/** S3's XML errors also carry the code as `Code`. */
+interface SdkErrorShape extends AwsSdkErrorShape {
   Code?: string;
-  $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string; cfId?: string };
 }
 
 const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
 const DENIED = new Set(['AccessDenied', 'Forbidden', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'AllAccessDisabled', 'CredentialsProviderError']);
 const THROTTLED = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'ServiceUnavailable', 'InternalError']);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 const TIMED_OUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ETIMEDOUT']);
 
 /**
@@ -33,18 +30,11 @@ export function s3Error(error: unknown, ctx: S3ErrorContext): DataMcpError {
   if (error instanceof DataMcpError) return error;
   // An aborted call surfaces as an SDK AbortError; the signal says whether it was a timeout.
   if (ctx.signal.aborted) return abortError(ctx.signal);
-  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const e = errorShape<SdkErrorShape>(error);
   const upstreamCode = e.Code ?? e.name ?? e.code ?? 'Unknown';
   const status = e.$metadata?.httpStatusCode;
-  const detail = scrubValue({
-    connector: ctx.connector,
-    operation: ctx.operation,
-    upstreamCode,
-    ...(status !== undefined ? { httpStatusCode: status } : {}),
-    ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}),
-    ...(e.$metadata?.extendedRequestId ? { extendedRequestId: e.$metadata.extendedRequestId } : {}),
-  });
-  const upstream = scrubText(String(e.message ?? upstreamCode)).slice(0, 300);
+  const detail = awsErrorDetail(e, ctx, upstreamCode, e.$metadata?.extendedRequestId ? { extendedRequestId: e.$metadata.extendedRequestId } : {});
+  const upstream = cutUpstreamText(String(e.message ?? upstreamCode), 300);
   const make = (code: ErrorCode, message: string, hint: string) => new DataMcpError(code, scrubText(message), hint, detail);
   const where = `"${ctx.path}" in connector "${ctx.connector}"`;
 
@@ -64,7 +54,7 @@ export function s3Error(error: unknown, ctx: S3ErrorContext): DataMcpError {
   if (TIMED_OUT.has(upstreamCode) || status === 408) {
     return make('TIMEOUT', `S3 did not answer ${ctx.operation} of ${where} in time`, 'Try again later, or narrow the request.');
   }
-  if (THROTTLED.has(upstreamCode) || status === 429 || (status !== undefined && status >= 500) || NETWORK.has(e.code ?? '')) {
+  if (THROTTLED.has(upstreamCode) || isBusyStatus(status) || NETWORK_ERROR_CODES.has(e.code ?? '')) {
     return make('UNAVAILABLE', `S3 is unavailable for ${ctx.operation} of ${where}: ${upstream}`, 'The storage service is throttling or failing; wait a little and try again.');
   }
   return make('UPSTREAM_ERROR', `S3 ${ctx.operation} of ${where} failed: ${upstream}`, 'Check the path and try again; if it persists, the operator should look at the request id in the audit record.');

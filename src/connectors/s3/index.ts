@@ -1,15 +1,14 @@
 import type { S3ConnectorConfig } from '../../config/schema.js';
-import { DataMcpError } from '../../results/errors.js';
 import { throwIfAborted } from '../abort.js';
 import { capabilitySet } from '../capabilities.js';
 import type { ConnectorContext } from '../kinds.js';
-import { checkLimit } from '../path-guard.js';
+import { planListing } from '../object-paths.js';
 import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListPage, ObjectStat, WriteOptions, WriteResult } from '../types.js';
 import { objectExists } from '../write-conflict.js';
 import { S3ClientPool } from './client.js';
 import { s3Error } from './errors.js';
-import { listBuckets, listObjects, MAX_S3_PAGE } from './list.js';
-import { locate, locateObject } from './paths.js';
+import { listObjects, MAX_S3_PAGE } from './list.js';
+import { locateObject } from './paths.js';
 import { S3ByteSource } from './read.js';
 import { headObject } from './stat.js';
 import { deleteObject, ExistsPrecondition, putObject } from './write.js';
@@ -33,25 +32,11 @@ export class S3Connector implements Connector {
 
   async list(path: string, options: ListOptions): Promise<ListPage> {
     throwIfAborted(options.signal);
-    const location = locate(path, this.config.buckets, this.name);
-    const limit = checkLimit(options.limit, MAX_S3_PAGE);
-    if (location.bucket === '') {
-      if (options.recursive) {
-        throw new DataMcpError('INVALID_ARGUMENT', 'a recursive listing needs a bucket', 'List "bucket/" or "bucket/prefix/" recursively instead of the connector root.');
-      }
-      return listBuckets(this.config.buckets, limit, options.cursor);
-    }
-    const prefix = location.key === '' || location.key.endsWith('/') ? location.key : `${location.key}/`;
+    const plan = planListing(path, options, this.config.buckets, this.name, MAX_S3_PAGE);
+    if ('buckets' in plan) return plan.buckets;
     try {
       const handle = await this.pool.get(options.credentials);
-      return await listObjects(handle, {
-        bucket: location.bucket,
-        prefix,
-        recursive: options.recursive === true,
-        limit,
-        signal: options.signal,
-        ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
-      });
+      return await listObjects(handle, plan.objects);
     } catch (error) {
       throw s3Error(error, { connector: this.name, operation: 'ListObjectsV2', path, signal: options.signal });
     }

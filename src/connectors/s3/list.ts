@@ -1,4 +1,5 @@
 import { DataMcpError } from '../../results/errors.js';
+import type { ObjectListing } from '../object-paths.js';
 import type { ListEntry, ListPage } from '../types.js';
 import { isAddressable } from '../path-guard.js';
 import type { S3Handle } from './client.js';
@@ -7,26 +8,6 @@ import type { S3Handle } from './client.js';
 export const MAX_S3_PAGE = 1000;
 /** Upstream requests one page may take (pages of folder markers, a re-sent prefix). */
 const MAX_REQUESTS_PER_PAGE = 10;
-
-/** The connector root lists the configured buckets (and only those), paged by name. */
-export function listBuckets(buckets: readonly string[], limit: number, cursor: string | undefined): ListPage {
-  const sorted = [...buckets].sort();
-  const after = cursor === undefined ? sorted : sorted.filter((b) => `${b}/` > cursor);
-  const entries: ListEntry[] = after.slice(0, limit).map((b) => ({ name: b, path: `${b}/`, kind: 'container' }));
-  const last = entries[entries.length - 1];
-  return after.length > limit && last ? { entries, nextCursor: last.path } : { entries };
-}
-
-export interface ObjectListing {
-  bucket: string;
-  /** Key prefix: `""` or ending with `/`. */
-  prefix: string;
-  recursive: boolean;
-  limit: number;
-  /** The last key (or common prefix) of the previous page. */
-  cursor?: string;
-  signal: AbortSignal;
-}
 
 /**
  * One page of a listing: with a delimiter, one level (prefixes and objects); without, every

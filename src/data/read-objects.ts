@@ -1,10 +1,11 @@
 import { Table } from 'apache-arrow';
-import type { Filter } from '../engine/filter.js';
+import type { Filter } from '../engine/filter-schema.js';
 import type { GatedConnector } from '../gate/context.js';
 import { detectFormat, type Format } from '../formats/detect.js';
 import { unifyTables } from '../formats/unify.js';
-import { invalidArgument, limitExceeded } from '../results/errors.js';
+import { limitExceeded } from '../results/errors.js';
 import { readTable } from './read-table.js';
+import { checkCompatible } from './schema-compat.js';
 
 export interface ReadObjectsOptions {
   format?: Format;
@@ -15,6 +16,8 @@ export interface ReadObjectsOptions {
   maxObjectBytes: number;
   signal: AbortSignal;
   onProgress?: (done: number, total: number) => Promise<void>;
+  /** Objects read at once (default 4): enough to hide store latency, few enough to bound memory. */
+  parallelism?: number;
 }
 
 export interface ReadObjectsResult {
@@ -26,59 +29,82 @@ export interface ReadObjectsResult {
   complete: boolean;
 }
 
-/**
- * Reads objects in order until `limit` matching rows are collected, with per-object
- * provenance. Objects must share a schema for now (reconciliation across objects is a later
- * capability); a mismatch is a clear error rather than a silent cast.
- */
-export async function readObjects(connector: GatedConnector, paths: string[], options: ReadObjectsOptions): Promise<ReadObjectsResult> {
-  const tables: Table[] = [];
-  const objects: ReadObjectsResult['objects'] = [];
-  const formats = new Set<Format>();
-  let rowsScanned = 0;
-  let bytesRead = 0;
-  let collected = 0;
-  let complete = true;
-  for (const [index, path] of paths.entries()) {
-    if (collected >= options.limit) {
-      complete = false;
-      break;
-    }
-    const format = detectFormat(path, options.format);
-    formats.add(format);
-    const source = await connector.open(path);
-    if (format !== 'parquet' && source.size > options.maxObjectBytes) {
-      throw limitExceeded(`${path} is ${source.size} bytes, over the ${options.maxObjectBytes}-byte ceiling for ${format} reads`, 'Read a smaller object, or convert it to Parquet so only the needed ranges are fetched.');
-    }
-    const read = await readTable(source, {
-      format,
-      ...(options.columns ? { columns: options.columns } : {}),
-      ...(options.filter ? { filter: options.filter } : {}),
-      limit: options.limit - collected,
-      maxRows: Math.max(1, options.maxRows - rowsScanned),
-      signal: options.signal,
-    });
-    rowsScanned += read.rowsScanned;
-    bytesRead += read.bytesRead;
-    collected += read.table.numRows;
-    if (!read.complete) complete = false;
-    tables.push(read.table);
-    objects.push({ path, rows: read.table.numRows, bytesRead: read.bytesRead });
-    await options.onProgress?.(index + 1, paths.length);
-  }
-  return { table: concatTables(tables, objects), format: formats.size === 1 ? [...formats][0]! : 'mixed', objects, rowsScanned, bytesRead, complete };
+interface ObjectRead {
+  path: string;
+  format: Format;
+  table: Table;
+  rowsScanned: number;
+  bytesRead: number;
+  complete: boolean;
 }
 
-function concatTables(tables: Table[], objects: ReadObjectsResult['objects']): Table {
-  if (tables.length <= 1) return tables[0] ?? new Table();
+/**
+ * Reads objects in path order with bounded parallelism until `limit` matching rows are
+ * collected, with per-object provenance. Reads run ahead of the one being consumed (up to
+ * `parallelism`); once the limit is met the rest are aborted. Schemas are reconciled across
+ * objects: a missing column becomes nulls, numbers widen, and a real type conflict is a
+ * clear error naming the column and the objects.
+ */
+export async function readObjects(connector: GatedConnector, paths: string[], options: ReadObjectsOptions): Promise<ReadObjectsResult> {
+  const ahead = new AbortController();
+  const signal = AbortSignal.any([options.signal, ahead.signal]);
+  const window = Math.max(1, options.parallelism ?? 4);
+  const pending: Array<Promise<ObjectRead>> = [];
+  const launch = (index: number) => {
+    const read = readOne(connector, paths[index]!, options, signal);
+    read.catch(() => undefined); // consumed in order below; an early abort must not go unhandled
+    pending[index] = read;
+  };
+  const done: ObjectRead[] = [];
+  let collected = 0;
+  let rowsScanned = 0;
+  let complete = true;
   try {
-    // Missing columns become nulls and compatible types widen (int → float); dictionaries
-    // from different objects are merged by value type, not by id.
-    return unifyTables(tables);
-  } catch (err) {
-    throw invalidArgument(
-      `the objects do not share a compatible schema (${objects.map((o) => o.path).slice(0, 3).join(', ')}…): ${err instanceof Error ? err.message : String(err)}`,
-      'Read these objects separately, or select the columns they share with `columns`.',
-    );
+    for (let i = 0; i < Math.min(window, paths.length); i++) launch(i);
+    for (let i = 0; i < paths.length; i++) {
+      if (collected >= options.limit) {
+        complete = false;
+        break;
+      }
+      const read = await pending[i]!;
+      if (i + window < paths.length) launch(i + window);
+      rowsScanned += read.rowsScanned;
+      if (rowsScanned > options.maxRows) throw limitExceeded(`the read scanned more than ${options.maxRows} rows`, 'Add a filter, read fewer objects, or lower the limit.');
+      const room = options.limit - collected;
+      const table = read.table.numRows > room ? read.table.slice(0, room) : read.table;
+      if (!read.complete || table.numRows < read.table.numRows) complete = false;
+      collected += table.numRows;
+      done.push({ ...read, table });
+      await options.onProgress?.(i + 1, paths.length);
+    }
+  } finally {
+    ahead.abort();
   }
+  checkCompatible(done.map((d) => ({ path: d.path, schema: d.table.schema })));
+  const formats = new Set(done.map((d) => d.format));
+  return {
+    table: done.length <= 1 ? (done[0]?.table ?? new Table()) : unifyTables(done.map((d) => d.table)),
+    format: formats.size === 1 ? [...formats][0]! : 'mixed',
+    objects: done.map((d) => ({ path: d.path, rows: d.table.numRows, bytesRead: d.bytesRead })),
+    rowsScanned,
+    bytesRead: done.reduce((sum, d) => sum + d.bytesRead, 0),
+    complete,
+  };
+}
+
+async function readOne(connector: GatedConnector, path: string, options: ReadObjectsOptions, signal: AbortSignal): Promise<ObjectRead> {
+  const format = detectFormat(path, options.format);
+  const source = await connector.open(path);
+  if (format !== 'parquet' && source.size > options.maxObjectBytes) {
+    throw limitExceeded(`${path} is ${source.size} bytes, over the ${options.maxObjectBytes}-byte ceiling for ${format} reads`, 'Read a smaller object, or convert it to Parquet so only the needed ranges are fetched.');
+  }
+  const read = await readTable(source, {
+    format,
+    ...(options.columns ? { columns: options.columns } : {}),
+    ...(options.filter ? { filter: options.filter } : {}),
+    limit: options.limit,
+    maxRows: options.maxRows,
+    signal,
+  });
+  return { path, format, ...read };
 }

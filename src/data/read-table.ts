@@ -12,6 +12,7 @@ import { typeName } from '../formats/columns.js';
 import type { Format } from '../formats/detect.js';
 import { readBatches } from '../formats/index.js';
 import { openParquet, parquetArrowSchema, readParquetBatches } from '../formats/parquet.js';
+import { rowGroupsToRead } from '../formats/parquet-prune.js';
 import { checkProjection } from '../formats/projection.js';
 import { unifyTables } from '../formats/unify.js';
 import { isDataMcpError, limitExceeded, type DataMcpError } from '../results/errors.js';
@@ -30,8 +31,10 @@ export interface ReadTableResult {
   table: arrow.Table;
   rowsScanned: number;
   bytesRead: number;
-  /** True when every row of the source was scanned (nothing left unread). */
+  /** True when every row of the source was scanned or proven not to match (nothing left unread). */
   complete: boolean;
+  /** Parquet only: row groups whose statistics prove no row matches the filter (never fetched). */
+  rowGroupsSkipped?: number;
 }
 
 export async function readTable(source: ByteSource, options: ReadTableOptions): Promise<ReadTableResult> {
@@ -61,12 +64,16 @@ async function read(source: ByteSource, options: ReadTableOptions, counted: { by
   };
 
   let batches: AsyncIterable<arrow.Table>;
+  let rowGroupsSkipped: number | undefined;
   if (options.format === 'parquet') {
     // The footer gives the schema, so a bad filter fails before any row group is fetched.
     const opened = await openParquet(source);
     checkProjection(opened.columns.map((c) => c.name), readColumns, source.path);
     evaluatorFor(parquetArrowSchema(opened.columns.filter((c) => !readColumns || readColumns.includes(c.name))));
-    batches = readParquetBatches(source, batchOptions, opened);
+    // Only after the filter compiled: statistics prune on a filter already known to be valid.
+    const rowGroups = rowGroupsToRead(options.filter, opened.metadata);
+    rowGroupsSkipped = rowGroups.filter((keep) => !keep).length;
+    batches = readParquetBatches(source, { ...batchOptions, rowGroups }, opened);
   } else {
     batches = readBatches(source, options.format, batchOptions);
   }
@@ -101,7 +108,7 @@ async function read(source: ByteSource, options: ReadTableOptions, counted: { by
   }
   throwIfAborted(options.signal);
   const table = unifyTables(pieces, options.columns ?? outputColumnsOf(pieces));
-  return { table, rowsScanned, bytesRead: counted.bytes, complete };
+  return { table, rowsScanned, bytesRead: counted.bytes, complete, ...(rowGroupsSkipped !== undefined ? { rowGroupsSkipped } : {}) };
 }
 
 function outputColumnsOf(pieces: arrow.Table[]): string[] | undefined {

@@ -49,21 +49,29 @@ export async function openParquet(source: ByteSource): Promise<OpenParquet> {
   }
 }
 
+export interface ParquetReadOptions extends BatchReadOptions {
+  /** One flag per row group (see parquet-prune.ts): a group flagged false is never fetched. */
+  rowGroups?: readonly boolean[];
+}
+
 /** `opened` lets a caller that already read the footer (to check a filter) skip a second read. */
-export async function* readParquetBatches(source: ByteSource, options: BatchReadOptions = {}, opened?: OpenParquet): AsyncGenerator<arrow.Table> {
+export async function* readParquetBatches(source: ByteSource, options: ParquetReadOptions = {}, opened?: OpenParquet): AsyncGenerator<arrow.Table> {
   const { file, metadata, columns } = opened ?? (await openParquet(source));
   checkProjection(columns.map((c) => c.name), options.columns, source.path);
   const picked = options.columns ? options.columns.map((name) => columns.find((c) => c.name === name)!) : columns;
   let groupStart = 0;
-  for (const group of metadata.row_groups) {
+  let yielded = false;
+  for (const [index, group] of metadata.row_groups.entries()) {
     throwIfAborted(options.signal);
     const rows = Number(group.num_rows);
     const start = groupStart;
     groupStart += rows;
-    if (rows === 0) continue;
+    if (rows === 0 || options.rowGroups?.[index] === false) continue;
     yield await readRowGroup(file, metadata, picked, start, start + rows, source.path);
+    yielded = true;
   }
-  if (groupStart === 0) yield buildTable(picked, new Map(), 0, 0);
+  // An empty (or fully pruned) file still has a schema: one empty batch carries it.
+  if (!yielded) yield buildTable(picked, new Map(), 0, 0);
 }
 
 async function readRowGroup(file: AsyncBuffer, metadata: FileMetaData, columns: ParquetColumn[], rowStart: number, rowEnd: number, path: string): Promise<arrow.Table> {

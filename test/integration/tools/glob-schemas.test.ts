@@ -63,3 +63,25 @@ describe('read_data over globs with differing schemas', () => {
     expect(out.complete).toBe(false);
   });
 });
+
+describe('the object size ceiling', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      config: {
+        server: { env: 'dev', toolsets: ['catalog', 'data'], limits: { max_object_bytes: 1000, max_rows: 1_000_000, max_objects: 1000, call_timeout_ms: 120_000 } },
+        auth: { mode: 'none', default_service_account: 'r', service_accounts: [{ id: 'r', roles: ['reader'] }] },
+        connectors: { demo: { kind: 'local', root: join(import.meta.dirname, '../../../examples/data') } },
+      },
+    });
+  });
+  afterAll(async () => h?.close());
+
+  it('refuses a text object over the ceiling with LIMIT_EXCEEDED, while Parquet reads only the ranges it needs', async () => {
+    const csv = await h.call('read_data', { connector: 'demo', path: 'orders.csv', limit: 1 });
+    expect(errorCode(csv)).toBe('LIMIT_EXCEEDED');
+    expect(textOf(csv)).toMatch(/Parquet/);
+    const parquet = await h.call('read_data', { connector: 'demo', path: 'orders.parquet', limit: 1 });
+    expect(parquet.isError).toBeFalsy();
+  });
+});

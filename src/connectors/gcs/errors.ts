@@ -86,7 +86,11 @@ export function gcsError(error: unknown, ctx: GcsErrorContext): DataMcpError {
  * request finish (or time out) on its own. Streams are destroyed directly (see read.ts).
  */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
+  if (signal.aborted) {
+    // The upstream call was already started: observe its outcome so it cannot go unhandled.
+    promise.catch(() => undefined);
+    return Promise.reject(abortError(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });

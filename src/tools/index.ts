@@ -7,11 +7,12 @@ import { query } from './query.js';
 import { readData } from './read-data.js';
 import { deleteData } from './delete-data.js';
 import { replaceData } from './replace-data.js';
+import { summarize } from './summarize.js';
 import { writeData } from './write-data.js';
 import { whoami } from './whoami.js';
 
 /** Every tool the server knows, in the order `tools/list` shows them (stable, deterministic). */
-export const ALL_TOOLS: ToolDefinition[] = [whoami, listConnectors, browse, describe, readData, query, writeData, replaceData, deleteData] as unknown as ToolDefinition[];
+export const ALL_TOOLS: ToolDefinition[] = [whoami, listConnectors, browse, describe, readData, summarize, query, writeData, replaceData, deleteData] as unknown as ToolDefinition[];
 
 /**
  * The tools served under a config: only enabled toolsets, no write-class tool when the server

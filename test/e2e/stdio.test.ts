@@ -56,7 +56,7 @@ describe('the built CLI over stdio', () => {
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual(['whoami', 'list_connectors', 'browse', 'describe', 'read_data', 'query']);
+      expect(tools.map((t) => t.name)).toEqual(['whoami', 'list_connectors', 'browse', 'describe', 'read_data', 'summarize', 'query']);
       const read = await client.callTool({ name: 'read_data', arguments: { connector: 'demo', path: 'orders.parquet', limit: 200 } });
       const structured = read.structuredContent as { truncated: boolean; handle: string; returnedRows: number; rowCount: number };
       expect(structured.rowCount).toBe(200);
@@ -121,7 +121,7 @@ describe('the built CLI over stdio', () => {
   it('check prints the tools that would be served', async () => {
     const run = await runCli(['check']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('tools served (6): whoami, list_connectors, browse, describe, read_data, query');
+    expect(run.stdout).toContain('tools served (7): whoami, list_connectors, browse, describe, read_data, summarize, query');
   });
 
   it('demo walks the tour and exits 0', async () => {

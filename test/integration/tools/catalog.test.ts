@@ -20,7 +20,7 @@ interface Entry {
 describe('catalog tools (embedded demo)', () => {
   it('lists the catalog and data tools in a stable order with honest annotations', async () => {
     const { tools } = await h.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['whoami', 'list_connectors', 'browse', 'describe', 'read_data', 'query']);
+    expect(tools.map((t) => t.name)).toEqual(['whoami', 'list_connectors', 'browse', 'describe', 'read_data', 'summarize', 'query']);
     for (const tool of tools) {
       expect(tool.annotations?.readOnlyHint).toBe(true);
       expect(tool.annotations?.destructiveHint).toBe(false);

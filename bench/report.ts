@@ -1,3 +1,5 @@
+import type { BigFilesFigures } from './big-files.js';
+import { bigFilesMet } from './report-big-files.js';
 import { pagingMet } from './report-paging.js';
 import type { PagingFigures } from './redshift-paging.js';
 import type { Summary } from './stats.js';
@@ -22,6 +24,7 @@ export interface BenchResults {
   /** `query` over stdio on PostgreSQL, beside its own echo series (measured in the same phase). */
   query: QueryRoundTrips;
   paging: PagingFigures;
+  bigFiles: BigFilesFigures;
 }
 
 /** A target of the issue, judged on p50. Ratios are what we track; absolute bounds only where the issue sets them. */
@@ -115,5 +118,5 @@ export function payloadLine(r: BenchResults): string {
 }
 
 export function allTargetsMet(r: BenchResults): boolean {
-  return rows(r).every((row) => row.met !== false) && pagingMet(r.paging);
+  return rows(r).every((row) => row.met !== false) && pagingMet(r.paging) && bigFilesMet(r.bigFiles);
 }

@@ -5,10 +5,12 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bigFiles } from './big-files.js';
 import { coldStarts } from './cold-start.js';
 import { BenchDatabase } from './pg-fixture.js';
 import { policyDecisions } from './policy.js';
 import { pageRedshiftResult } from './redshift-paging.js';
+import { bigFilesTable } from './report-big-files.js';
 import { pagingTable } from './report-paging.js';
 import { allTargetsMet, machineLine, payloadLine, resultsTable, type BenchResults } from './report.js';
 import { connect, hasRows, hasStructured, isCacheHitOf, roundTrips, type Probe } from './round-trip.js';
@@ -24,6 +26,10 @@ const write = args.has('--write');
 const SIZES = quick
   ? { coldStarts: 3, rtWarmup: 5, rtN: 30, missWarmup: 3, missN: 20, policyWarmup: 200, policyN: 2000, pagedRows: 20_000 }
   : { coldStarts: 15, rtWarmup: 30, rtN: 300, missWarmup: 10, missN: 100, policyWarmup: 2000, policyN: 20_000, pagedRows: 100_000 };
+/** The ≥ 1 GB object is written by DuckDB each run (≈ 10–25 s on 2 cores) and removed after. */
+const BIG_FILES = quick
+  ? { scanWarmup: 1, scanN: 5, hugeMegabytes: 200, csvMegabytes: 10, csvRuns: 1 }
+  : { scanWarmup: 3, scanN: 20, hugeMegabytes: 1000, csvMegabytes: 50, csvRuns: 2 };
 /** Rows per `result://` read (the paging config's result budget) and per upstream page of the double. */
 const PAGING = { readRows: 1000, upstreamPage: 1000 };
 const READ_ARGS = { connector: 'demo', path: 'orders.parquet', limit: 50 };
@@ -101,6 +107,8 @@ async function main(): Promise<void> {
   say(`paging: ${SIZES.pagedRows} rows from the Redshift double through a result:// handle, in-process…`);
   const paging = await pageRedshiftResult(database, SIZES.pagedRows, PAGING.readRows, PAGING.upstreamPage);
 
+  const big = await bigFiles(BIG_FILES, say);
+
   const results: BenchResults = {
     machine: {
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -116,12 +124,13 @@ async function main(): Promise<void> {
     policy: { raw: summarize(policy.raw), memoized: summarize(policy.memoized) },
     query,
     paging,
+    bigFiles: big,
   };
 
   const alive = bench.alive();
   if (alive.length > 0) throw new Error(`child processes still running after the bench: ${alive.join(', ')}`);
 
-  process.stdout.write(`\n${machineLine(results)}\n\n${resultsTable(results)}\n\n${payloadLine(results)}\n\n${pagingTable(results.paging)}\n\n`);
+  process.stdout.write(`\n${machineLine(results)}\n\n${resultsTable(results)}\n\n${payloadLine(results)}\n\n${pagingTable(results.paging)}\n\n${bigFilesTable(results.bigFiles)}\n\n`);
   process.stdout.write(allTargetsMet(results) ? 'All targets met.\n' : 'Some targets are not met (see BENCHMARKS.md for the reading).\n');
   if (write) {
     writeLatest(join(ROOT, 'BENCHMARKS.md'), results);

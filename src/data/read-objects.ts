@@ -23,7 +23,8 @@ export interface ReadObjectsOptions {
 export interface ReadObjectsResult {
   table: Table;
   format: string;
-  objects: Array<{ path: string; rows: number; bytesRead: number }>;
+  /** `rowGroupsSkipped`: Parquet row groups whose statistics ruled out the filter (present when > 0). */
+  objects: Array<{ path: string; rows: number; bytesRead: number; rowGroupsSkipped?: number }>;
   rowsScanned: number;
   bytesRead: number;
   complete: boolean;
@@ -36,6 +37,7 @@ interface ObjectRead {
   rowsScanned: number;
   bytesRead: number;
   complete: boolean;
+  rowGroupsSkipped?: number;
 }
 
 /**
@@ -85,7 +87,7 @@ export async function readObjects(connector: GatedConnector, paths: string[], op
   return {
     table: done.length <= 1 ? (done[0]?.table ?? new Table()) : unifyTables(done.map((d) => d.table)),
     format: formats.size === 1 ? [...formats][0]! : 'mixed',
-    objects: done.map((d) => ({ path: d.path, rows: d.table.numRows, bytesRead: d.bytesRead })),
+    objects: done.map((d) => ({ path: d.path, rows: d.table.numRows, bytesRead: d.bytesRead, ...(d.rowGroupsSkipped ? { rowGroupsSkipped: d.rowGroupsSkipped } : {}) })),
     rowsScanned,
     bytesRead: done.reduce((sum, d) => sum + d.bytesRead, 0),
     complete,

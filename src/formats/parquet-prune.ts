@@ -9,12 +9,13 @@
  * comparison with null is never true, so a group whose column is all null matches nothing but
  * `is_null`.
  */
-import type { ColumnChunk, FileMetaData, MinMaxType, RowGroup, SchemaElement, Statistics } from 'hyparquet';
+import type { ColumnChunk, FileMetaData, RowGroup, SchemaElement, Statistics } from 'hyparquet';
 import { parseIsoMillis } from './infer.js';
 import type { Filter, FilterLeaf, FilterScalar } from '../engine/filter-schema.js';
 
 type Domain = 'number' | 'float' | 'timestamp' | 'string' | 'bool';
 type Bound = number | string;
+type MinMaxType = NonNullable<Statistics['min_value']>;
 
 interface ColumnStats {
   domain: Domain;
@@ -31,11 +32,6 @@ export function rowGroupsToRead(filter: Filter | undefined, metadata: FileMetaDa
   return metadata.row_groups.map((group) => mayMatch(filter, group, domains));
 }
 
-export function rowGroupMayMatch(filter: Filter, metadata: FileMetaData, groupIndex: number): boolean {
-  const group = metadata.row_groups[groupIndex];
-  return group === undefined || mayMatch(filter, group, columnDomains(metadata));
-}
-
 function mayMatch(node: Filter, group: RowGroup, domains: Map<string, Domain>): boolean {
   if ('and' in node) return node.and.every((child) => mayMatch(child, group, domains));
   if ('or' in node) return node.or.some((child) => mayMatch(child, group, domains));
@@ -48,7 +44,8 @@ function mayMatch(node: Filter, group: RowGroup, domains: Map<string, Domain>): 
 
 function leafMayMatch(leaf: FilterLeaf, stats: ColumnStats): boolean {
   const { nulls, rows } = stats;
-  if (leaf.op === 'is_null') return nulls === undefined || nulls > 0;
+  // The reader may turn NaN into null, and null_count never counts NaN: floats keep is_null.
+  if (leaf.op === 'is_null') return nulls === undefined || nulls > 0 || stats.domain === 'float';
   if (leaf.op === 'is_not_null') return nulls === undefined || nulls < rows;
   if (nulls !== undefined && nulls >= rows) return false;
   const { min, max } = stats;

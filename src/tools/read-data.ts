@@ -26,7 +26,7 @@ export const readData = defineTool({
     connector: z.string(),
     path: z.string(),
     format: z.string(),
-    objects: z.array(z.object({ path: z.string(), rows: z.number(), bytesRead: z.number() })),
+    objects: z.array(z.object({ path: z.string(), rows: z.number(), bytesRead: z.number(), rowGroupsSkipped: z.number().optional().describe('Parquet row groups skipped unread because their statistics rule out the filter.') })),
     rowsScanned: z.number(),
     bytesRead: z.number(),
     complete: z.boolean().describe('False when the limit stopped the read before the sources were exhausted.'),

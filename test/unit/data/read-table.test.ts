@@ -60,9 +60,14 @@ describe('readTable', () => {
   });
 
   it('enforces the scan ceiling with LIMIT_EXCEEDED when the limit is not met', async () => {
+    // Under `not`, so row-group statistics cannot rule the groups out and every row is scanned.
     await expect(
-      readTable(await demoSource('orders.parquet'), { format: 'parquet', filter: { column: 'amount', op: 'gt', value: 1e9 }, limit: 10, maxRows: 2500 }),
+      readTable(await demoSource('orders.parquet'), { format: 'parquet', filter: { not: { column: 'amount', op: 'lte', value: 1e9 } }, limit: 10, maxRows: 2500 }),
     ).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringContaining('2500') });
+    // The same predicate as a leaf: statistics prove no group can match, so nothing is scanned.
+    const pruned = await readTable(await demoSource('orders.parquet'), { format: 'parquet', filter: { column: 'amount', op: 'gt', value: 1e9 }, limit: 10, maxRows: 2500 });
+    expect(pruned).toMatchObject({ rowsScanned: 0, complete: true });
+    expect(pruned.rowGroupsSkipped).toBeGreaterThan(0);
     // Within the ceiling, a limit that is met is fine even if more rows exist.
     const ok = await readTable(await demoSource('orders.parquet'), { format: 'parquet', limit: 5, maxRows: 1000 });
     expect(ok.table.numRows).toBe(5);
@@ -83,7 +88,8 @@ describe('readTable', () => {
       if (++calls === 2) midway.abort();
       return read(start, end);
     };
-    await expect(readTable(source, { format: 'parquet', filter: { column: 'amount', op: 'lt', value: 0 }, limit: 10, ...big, signal: midway.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    // Under `not` so statistics cannot skip the groups: the read must reach them and be cancelled.
+    await expect(readTable(source, { format: 'parquet', filter: { not: { column: 'amount', op: 'gte', value: 0 } }, limit: 10, ...big, signal: midway.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(source.bytesRead).toBeLessThan(source.size);
   });
 

@@ -17,6 +17,14 @@ export interface TourStep {
   args: Record<string, unknown>;
 }
 
+const LARGE_NORTH_ORDERS = {
+  connector: 'demo',
+  path: 'orders.parquet',
+  columns: ['order_id', 'customer_id', 'order_date', 'amount'],
+  filter: { and: [{ column: 'status', op: 'eq', value: 'shipped' }, { column: 'region', op: 'eq', value: 'north' }, { column: 'amount', op: 'gt', value: 900 }] },
+  limit: 5,
+};
+
 export const TOUR: TourStep[] = [
   { title: 'Who am I, and what may I do?', tool: 'whoami', args: {} },
   { title: 'Which data sources are there?', tool: 'list_connectors', args: {} },
@@ -25,24 +33,12 @@ export const TOUR: TourStep[] = [
   {
     title: 'Large shipped orders in the north region (typed filter, projected columns)',
     tool: 'read_data',
-    args: {
-      connector: 'demo',
-      path: 'orders.parquet',
-      columns: ['order_id', 'customer_id', 'order_date', 'amount'],
-      filter: { and: [{ column: 'status', op: 'eq', value: 'shipped' }, { column: 'region', op: 'eq', value: 'north' }, { column: 'amount', op: 'gt', value: 900 }] },
-      limit: 5,
-    },
+    args: LARGE_NORTH_ORDERS,
   },
   {
     title: 'The same read again: served from the cache, still authorized and audited',
     tool: 'read_data',
-    args: {
-      connector: 'demo',
-      path: 'orders.parquet',
-      columns: ['order_id', 'customer_id', 'order_date', 'amount'],
-      filter: { and: [{ column: 'status', op: 'eq', value: 'shipped' }, { column: 'region', op: 'eq', value: 'north' }, { column: 'amount', op: 'gt', value: 900 }] },
-      limit: 5,
-    },
+    args: LARGE_NORTH_ORDERS,
   },
   { title: 'A path that tries to leave the connector is refused', tool: 'read_data', args: { connector: 'demo', path: '../package.json' } },
 ];

@@ -14,6 +14,15 @@ export const pathArg = z
   .max(1024)
   .describe('Path inside the connector, no leading slash: "orders.csv", "events/", "bucket/prefix/file.parquet". Empty = the root.');
 
+/** An object path or a glob, for tools that read sources (read_data, summarize, write_data's from). */
+export const sourcePathArg = z
+  .string()
+  .min(1)
+  .max(1024)
+  .describe('An object path, or a glob with * ** ? [] {} (matched below its literal prefix).');
+
+export const columnsArg = z.array(z.string().min(1).max(256)).min(1).max(500);
+
 export const formatArg = z
   .enum(['csv', 'json', 'jsonl', 'parquet', 'arrow'])
   .optional()

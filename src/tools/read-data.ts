@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { filterSchema } from '../engine/filter-schema.js';
-import { connectorArg, dataOutputShape, formatArg, pathArg } from './common.js';
+import { columnsArg, connectorArg, dataOutputShape, formatArg, sourcePathArg } from './common.js';
 import { defineTool } from './define-tool.js';
 import { readSource, sourceRequests } from './read-source.js';
 
@@ -15,9 +15,9 @@ export const readData = defineTool({
   input: z
     .object({
       connector: connectorArg,
-      path: pathArg.min(1).describe('An object path, or a glob with * ** ? [] {} (matched below its literal prefix).'),
+      path: sourcePathArg,
       format: formatArg,
-      columns: z.array(z.string().min(1).max(256)).min(1).max(500).optional().describe('Columns to return (default: all).'),
+      columns: columnsArg.optional().describe('Columns to return (default: all).'),
       filter: filterSchema.optional().describe('Typed predicate, e.g. {"and":[{"column":"status","op":"eq","value":"shipped"},{"column":"amount","op":"gt","value":100}]}.'),
       limit: z.number().int().min(1).optional().describe('Maximum rows to read (default: the result budget).'),
     })

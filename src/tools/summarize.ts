@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { filterSchema } from '../engine/filter-schema.js';
-import { connectorArg, dataOutputShape, formatArg, pathArg } from './common.js';
+import { columnsArg, connectorArg, dataOutputShape, formatArg, sourcePathArg } from './common.js';
 import { defineTool } from './define-tool.js';
 import { columnProfileSchema } from './profile-schema.js';
 import { readSource, sourceRequests } from './read-source.js';
@@ -19,9 +19,9 @@ export const summarize = defineTool({
   input: z
     .object({
       connector: connectorArg,
-      path: pathArg.min(1).describe('An object path, or a glob with * ** ? [] {} (matched below its literal prefix).'),
+      path: sourcePathArg,
       format: formatArg,
-      columns: z.array(z.string().min(1).max(256)).min(1).max(500).optional().describe('Columns to profile (default: all).'),
+      columns: columnsArg.optional().describe('Columns to profile (default: all).'),
       filter: filterSchema.optional().describe('Typed predicate: profile only the matching rows, e.g. {"column":"status","op":"eq","value":"shipped"}.'),
       limit: z.number().int().min(1).optional().describe(`Maximum rows to profile (default ${DEFAULT_PROFILE_ROWS}, at most the server's row limit).`),
     })

@@ -41,7 +41,7 @@ export async function planQuery(config: Config, info: ConnectorInfo, sql: string
   }
   const connectorConfig = config.connectors[info.name];
   const defaultSchema = connectorConfig && 'schemas' in connectorConfig ? (connectorConfig.schemas?.[0] ?? 'public') : dialect === 'bigquery' ? undefined : 'public';
-  const guarded = await guardSql(sql, dialect, { allowWrite: !config.server.read_only, ...(defaultSchema ? { defaultSchema } : {}) });
+  const guarded = await guardMemoized(sql, dialect, !config.server.read_only, defaultSchema);
   const paths: string[] = [];
   const requests: AuthzRequest[] = [];
   for (const table of guarded.tables) {
@@ -52,6 +52,29 @@ export async function planQuery(config: Config, info: ConnectorInfo, sql: string
   }
   if (requests.length === 0) requests.push({ action: 'query', resource: { type: 'Connector', connector: info.name } });
   return { requests, plan: { dialect, guarded, paths } };
+}
+
+/**
+ * The guard is a pure function of its inputs, and parsing costs more than the rest of a cached
+ * call; repeated SQL (the common case for an agent retrying or paging) is parsed once. Only
+ * accepted statements are remembered; a refusal is recomputed (and re-explained) every time.
+ */
+const guarded = new Map<string, GuardedSql>();
+const GUARD_MEMO_MAX = 256;
+
+async function guardMemoized(sql: string, dialect: SqlDialect, allowWrite: boolean, defaultSchema: string | undefined): Promise<GuardedSql> {
+  const key = JSON.stringify([dialect, allowWrite, defaultSchema ?? null, sql]);
+  const known = guarded.get(key);
+  if (known) return known;
+  const result = await guardSql(sql, dialect, { allowWrite, ...(defaultSchema ? { defaultSchema } : {}) });
+  // Shared across calls from here on: frozen so no caller can change another's plan.
+  result.tables.forEach((t) => Object.freeze(t));
+  Object.freeze(result.tables);
+  Object.freeze(result.params);
+  Object.freeze(result);
+  if (guarded.size >= GUARD_MEMO_MAX) guarded.delete(guarded.keys().next().value as string);
+  guarded.set(key, result);
+  return result;
 }
 
 function tablePath(config: Config, info: ConnectorInfo, dialect: SqlDialect, table: SqlTableRef): string {

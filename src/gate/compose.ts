@@ -82,7 +82,7 @@ export class Gate {
   async callTool(tool: ToolDefinition, rawArgs: unknown, extra: CallExtra): Promise<ToolCallResult | ErrorResult> {
     const started = performance.now();
     const facts: CallFacts = { eventId: randomUUID(), tool: tool.name, client: extra.client, arguments: rawArgs, decisions: [], status: 'ok', durationMs: 0 };
-    const { signal, timedOut, dispose } = this.callSignal(extra.signal);
+    const { signal, timedOut } = this.callSignal(extra.signal);
     let result: ToolCallResult | ErrorResult;
     try {
       const principal = await this.deps.identity.resolve(extra.meta);
@@ -114,8 +114,6 @@ export class Gate {
       facts.status = outcomeStatus(error.code);
       facts.errorCode = error.code;
       result = errorResult(error, facts.eventId);
-    } finally {
-      dispose();
     }
     facts.durationMs = performance.now() - started;
     return this.audited(facts, tool.risk !== 'read', result);
@@ -147,7 +145,7 @@ export class Gate {
   private callSignal(clientSignal: AbortSignal) {
     const timeout = AbortSignal.timeout(this.deps.loaded.config.server.limits.call_timeout_ms);
     const signal = AbortSignal.any([clientSignal, timeout]);
-    return { signal, timedOut: () => timeout.aborted && !clientSignal.aborted, dispose: () => undefined };
+    return { signal, timedOut: () => timeout.aborted && !clientSignal.aborted };
   }
 
   private toolContext(tool: ToolDefinition, principal: Principal, authz: CallAuthorization, signal: AbortSignal, extra: CallExtra, binding: ToolContext['binding'], plan: unknown): ToolContext {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { principalScope } from '../identity/principal.js';
 import { columnsOf, rowsOf } from '../results/arrow-json.js';
 import { invalidArgument, notFound } from '../results/errors.js';
+import { scrubRegistered } from '../results/scrub.js';
 import type { CallFacts } from './audit-step.js';
 import { CallAuthorization } from './authorize.js';
 import type { CallExtra, Gate } from './compose.js';
@@ -45,7 +46,8 @@ export async function readResource(gate: Gate, uri: string, extra: CallExtra): P
     } else {
       throw notFound(`unknown resource ${uri.slice(0, 200)}`, 'List resources and resource templates to see what exists.');
     }
-    result = { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(body) }] };
+    // Like tool results: configured secrets never leave, even when a data source echoes one.
+    result = { contents: [{ uri, mimeType: 'application/json', text: scrubRegistered(JSON.stringify(body)) }] };
   } catch (err) {
     const error = toDataMcpError(err, extra.signal, () => false);
     facts.status = outcomeStatus(error.code);

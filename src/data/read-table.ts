@@ -2,7 +2,8 @@
  * Reads one object into an Arrow table (DESIGN §9/§10): batches from the format reader, the
  * filter applied per batch on raw buffers, and a stop as soon as `limit` rows matched — later
  * batches (Parquet row groups, CSV chunks) are never fetched. `maxRows` caps the rows scanned
- * to find them. Columns needed only by the filter are read, then dropped.
+ * to find them. Columns needed only by the filter are read, then dropped. Parquet reads the
+ * filter's columns of each row group first and builds the other columns only for the rows kept.
  */
 import type * as arrow from 'apache-arrow';
 import type { ByteSource } from '../connectors/types.js';
@@ -11,7 +12,7 @@ import { throwIfAborted } from '../formats/byte-stream.js';
 import { typeName } from '../formats/columns.js';
 import type { Format } from '../formats/detect.js';
 import { readBatches } from '../formats/index.js';
-import { openParquet, parquetArrowSchema, readParquetBatches } from '../formats/parquet.js';
+import { openParquet, parquetArrowSchema, readParquetBatches, readParquetSelected } from '../formats/parquet.js';
 import { rowGroupsToRead } from '../formats/parquet-prune.js';
 import { checkProjection } from '../formats/projection.js';
 import { unifyTables } from '../formats/unify.js';
@@ -65,6 +66,20 @@ async function read(source: ByteSource, options: ReadTableOptions, counted: { by
 
   let batches: AsyncIterable<arrow.Table>;
   let rowGroupsSkipped: number | undefined;
+  // Set by `select` while the Parquet reader decodes a row group's filter columns (filter first).
+  let selected: Step | undefined;
+  let rowsScanned = 0;
+  let collected = 0;
+  /** What one batch contributes: rows scanned (capped by maxRows), matches, and which rows to keep. */
+  const step = (batch: arrow.Table): Step => {
+    const allowance = options.maxRows - rowsScanned;
+    const overflow = batch.numRows > allowance;
+    const scanned = overflow ? batch.slice(0, allowance) : batch;
+    const matches = evaluatorFor(scanned.schema)?.(scanned);
+    const matched = matches ? matches.length : scanned.numRows;
+    const take = Math.min(options.limit - collected, matched);
+    return { batch: scanned, rows: scanned.numRows, overflow, matched, take, matches };
+  };
   if (options.format === 'parquet') {
     // The footer gives the schema, so a bad filter fails before any row group is fetched.
     const opened = await openParquet(source);
@@ -73,35 +88,46 @@ async function read(source: ByteSource, options: ReadTableOptions, counted: { by
     // Only after the filter compiled: statistics prune on a filter already known to be valid.
     const rowGroups = rowGroupsToRead(options.filter, opened.metadata);
     rowGroupsSkipped = rowGroups.filter((keep) => !keep).length;
-    batches = readParquetBatches(source, { ...batchOptions, rowGroups }, opened);
+    batches = options.filter
+      ? readParquetSelected(
+          source,
+          {
+            ...batchOptions,
+            rowGroups,
+            filterColumns: filterColumns(options.filter),
+            select: (filterTable) => {
+              selected = step(filterTable);
+              return Int32Array.from(selected.matches!.subarray(0, selected.take));
+            },
+          },
+          opened,
+        )
+      : readParquetBatches(source, { ...batchOptions, rowGroups }, opened);
   } else {
     batches = readBatches(source, options.format, batchOptions);
   }
 
   const iterator = batches[Symbol.asyncIterator]();
   const pieces: arrow.Table[] = [];
-  let rowsScanned = 0;
-  let collected = 0;
   let complete = true;
   try {
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
       throwIfAborted(options.signal);
-      const allowance = options.maxRows - rowsScanned;
-      const overflow = next.value.numRows > allowance;
-      const batch = overflow ? next.value.slice(0, allowance) : next.value;
-      rowsScanned += batch.numRows;
-      const matches = evaluatorFor(batch.schema)?.(batch);
-      const matched = matches ? matches.length : batch.numRows;
+      // A Parquet batch read filter-first already holds only the kept rows; `selected` describes the scan.
+      const s = selected ?? step(next.value);
+      const wasSelected = selected !== undefined;
+      selected = undefined;
+      rowsScanned += s.rows;
       const need = options.limit - collected;
-      const take = Math.min(need, matched);
-      pieces.push(matches ? takeRows(batch, matches.subarray(0, take)) : batch.slice(0, take));
-      collected += take;
-      if (matched >= need && need >= 0) {
+      if (wasSelected) pieces.push(next.value);
+      else pieces.push(s.matches ? takeRows(s.batch, s.matches.subarray(0, s.take)) : s.batch.slice(0, s.take));
+      collected += s.take;
+      if (s.matched >= need && need >= 0) {
         // Limit reached: the source is complete only if nothing matched beyond it and no row is left.
-        complete = matched === need && !overflow && (await iterator.next()).done === true;
+        complete = s.matched === need && !s.overflow && (await iterator.next()).done === true;
         break;
       }
-      if (overflow) throw scanCeiling(source.path, options.maxRows, collected, options.limit);
+      if (s.overflow) throw scanCeiling(source.path, options.maxRows, collected, options.limit);
     }
   } finally {
     await iterator.return?.();
@@ -109,6 +135,16 @@ async function read(source: ByteSource, options: ReadTableOptions, counted: { by
   throwIfAborted(options.signal);
   const table = unifyTables(pieces, options.columns ?? outputColumnsOf(pieces));
   return { table, rowsScanned, bytesRead: counted.bytes, complete, ...(rowGroupsSkipped !== undefined ? { rowGroupsSkipped } : {}) };
+}
+
+interface Step {
+  /** The batch as scanned (cut at the scan ceiling). */
+  batch: arrow.Table;
+  rows: number;
+  overflow: boolean;
+  matched: number;
+  take: number;
+  matches: Uint32Array | undefined;
 }
 
 function outputColumnsOf(pieces: arrow.Table[]): string[] | undefined {

@@ -33,6 +33,15 @@ const BIG_FILES = quick
 /** Rows per `result://` read (the paging config's result budget) and per upstream page of the double. */
 const PAGING = { readRows: 1000, upstreamPage: 1000 };
 const READ_ARGS = { connector: 'demo', path: 'orders.parquet', limit: 50 };
+/** A cross-source probe on the demo data (join, aggregate, sort): cached after its first run. */
+const PROBE_ARGS = {
+  sources: { orders: { connector: 'demo', path: 'orders.parquet' }, customers: { connector: 'demo', path: 'customers.csv' } },
+  steps: [
+    { op: 'join', right: 'customers', on: ['customer_id'] },
+    { op: 'aggregate', by: ['segment'], metrics: [{ fn: 'sum', column: 'amount', as: 'revenue' }, { fn: 'count', as: 'orders' }] },
+    { op: 'sort', by: [{ column: 'revenue', order: 'desc' }] },
+  ],
+};
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 const bench = new BenchEnvironment();
@@ -68,18 +77,22 @@ async function measureRoundTrips(): Promise<BenchResults['roundTrip']> {
   try {
     // The first read fills the cache; every measured one must then be a hit (checked per call).
     await dataMcp.callTool({ name: 'read_data', arguments: READ_ARGS });
+    const probeRows = (await dataMcp.callTool({ name: 'run_probe', arguments: PROBE_ARGS })).structuredContent as { rowCount?: number } | undefined;
+    if (!probeRows?.rowCount) throw new Error('the bench probe returned no rows');
     const probes: Probe[] = [
       { label: 'echo', client: echo, tool: 'echo', args: {}, check: hasRows(50) },
       { label: 'read_data', client: dataMcp, tool: 'read_data', args: READ_ARGS, check: isCacheHitOf(50) },
       { label: 'whoami', client: dataMcp, tool: 'whoami', args: {}, check: hasStructured('serviceAccount') },
+      { label: 'run_probe', client: dataMcp, tool: 'run_probe', args: PROBE_ARGS, check: isCacheHitOf(probeRows.rowCount) },
     ];
     const bytes = {
       echo: await responseBytes(echo, 'echo', {}),
       readData: await responseBytes(dataMcp, 'read_data', READ_ARGS),
       whoami: await responseBytes(dataMcp, 'whoami', {}),
+      probe: await responseBytes(dataMcp, 'run_probe', PROBE_ARGS),
     };
-    const [e, r, w] = (await roundTrips(probes, SIZES.rtWarmup, SIZES.rtN)).map(summarize);
-    return { echo: e!, readData: r!, whoami: w!, bytes };
+    const [e, r, w, p] = (await roundTrips(probes, SIZES.rtWarmup, SIZES.rtN)).map(summarize);
+    return { echo: e!, readData: r!, whoami: w!, probe: p!, bytes };
   } finally {
     await Promise.all([echo.close(), dataMcp.close()]);
   }
@@ -97,7 +110,7 @@ async function main(): Promise<void> {
   say(`cold starts: ${SIZES.coldStarts} × echo and data-mcp, interleaved…`);
   const [echoStarts, dataMcpStarts] = await coldStarts([ECHO_SERVER, DATA_MCP_SERVER], SIZES.coldStarts, bench);
 
-  say(`round trips: ${SIZES.rtN} × echo, read_data (cache hit), whoami, interleaved…`);
+  say(`round trips: ${SIZES.rtN} × echo, read_data (cache hit), whoami, run_probe (cache hit), interleaved…`);
   const roundTrip = await measureRoundTrips();
 
   database = await BenchDatabase.create();

@@ -19,6 +19,8 @@ export interface AuditRequest {
   resource: string;
   /** This request's own decision (the call's decision is the conjunction). */
   allowed?: boolean;
+  /** A look-up that granted nothing (whoami): not part of the call's decision. */
+  check?: boolean;
 }
 
 export interface AuditDecision {
@@ -35,6 +37,8 @@ export interface AuditOutcome {
   cache?: 'hit' | 'miss' | 'bypass';
   /** Upstream job / statement ids, for correlation with the cloud's own logs. */
   upstream?: Record<string, string>;
+  /** Probes: the sources read, the steps run and where the result was delivered. */
+  lineage?: { sources: string[]; steps: string[]; destination?: string };
 }
 
 interface Chained {

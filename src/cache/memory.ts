@@ -79,6 +79,11 @@ export class MemoryCache implements Cache {
     return this.lru?.size ?? 0;
   }
 
+  /** One process shares nothing: in-process single-flight already coalesces. */
+  tryLock(): Promise<() => Promise<void>> {
+    return Promise.resolve(() => Promise.resolve());
+  }
+
   isBypassing(): boolean {
     return false;
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
 import { registerSecret } from '../results/scrub.js';
@@ -123,6 +124,32 @@ export class RedisCache implements Cache {
     }
   }
 
+  /**
+   * `SET lock:<key> <token> NX PX ttl`; the release deletes the lock only while it still holds
+   * our random token (a compare-and-delete script), so a holder whose lock expired never
+   * frees the next holder's. A failed command means no shared lock: proceed unlocked.
+   */
+  async tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
+    const unlocked = () => Promise.resolve();
+    if (this.isBypassing()) return unlocked;
+    const lockKey = `${this.prefix}lock:${key}`;
+    const token = randomBytes(16).toString('hex');
+    try {
+      const taken = await this.client.set(lockKey, token, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+      if (taken !== 'OK') return undefined;
+    } catch (err) {
+      this.commandFailed(err);
+      return unlocked;
+    }
+    return async () => {
+      try {
+        await this.client.eval(RELEASE_SCRIPT, 1, lockKey, token);
+      } catch (err) {
+        this.commandFailed(err); // the lock expires by itself
+      }
+    };
+  }
+
   /** Quits politely when Redis answers, and always tears the socket down: never hangs. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -155,6 +182,8 @@ export class RedisCache implements Cache {
     if (startedOutage && this.client.status === 'ready') this.client.disconnect(true);
   }
 }
+
+const RELEASE_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end';
 
 function registerUrlPassword(url: string): void {
   try {

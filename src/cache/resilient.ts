@@ -52,6 +52,12 @@ export class ResilientCache implements Cache {
     await Promise.all([this.primary.delete(key), this.fallback.delete(key)]);
   }
 
+  /** Locks live in Redis; while it is down there is no shared lock, so the caller proceeds. */
+  async tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
+    if (this.primary.isBypassing()) return () => Promise.resolve();
+    return this.primary.tryLock(key, ttlMs);
+  }
+
   isBypassing(): boolean {
     return this.primary.isBypassing();
   }

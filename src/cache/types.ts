@@ -18,5 +18,12 @@ export interface Cache {
   delete(key: string): Promise<void>;
   /** True while the configured backend is unreachable and calls are answered as `bypass`. */
   isBypassing(): boolean;
+  /**
+   * Takes a short-lived lock shared by every process on this cache (Redis `SET NX PX`), so
+   * identical expensive work runs once across processes. Resolves to a release function, or
+   * to `undefined` when another holder has it. Without a shared backend (memory, or Redis
+   * down) it always succeeds: in-process single-flight is then the only coalescing.
+   */
+  tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
   close(): Promise<void>;
 }

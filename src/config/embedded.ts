@@ -7,7 +7,7 @@ import { BUNDLED_DEMO_DATA_DIR } from './paths.js';
  */
 export function embeddedConfig(env: NodeJS.ProcessEnv): Record<string, unknown> {
   return {
-    server: { name: 'data-mcp', env: 'demo', toolsets: ['catalog', 'data'], read_only: true },
+    server: { name: 'data-mcp', env: 'demo', toolsets: ['catalog', 'data', 'probe'], read_only: true },
     auth: {
       mode: 'none',
       default_service_account: 'demo-reader',

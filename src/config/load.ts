@@ -100,6 +100,7 @@ function resolveRelativePaths(config: Config, baseDir: string): void {
     if (connector.kind === 'local') connector.root = abs(connector.root);
   }
   if (config.policies.dir) config.policies.dir = abs(config.policies.dir);
+  config.probe.processors = config.probe.processors.map(abs);
   if (config.audit.path) config.audit.path = abs(config.audit.path);
   if (config.audit.checkpoint_key_file) config.audit.checkpoint_key_file = abs(config.audit.checkpoint_key_file);
   const keys = config.auth.keys;

@@ -222,7 +222,7 @@ const serverSchema = z
     name: z.string().min(1).default('data-mcp'),
     /** Environment name, passed to every policy decision as `context.env`. */
     env: z.string().min(1).default('dev'),
-    toolsets: z.array(z.enum(TOOLSETS)).min(1).default(['catalog', 'data']),
+    toolsets: z.array(z.enum(TOOLSETS)).min(1).default(['catalog', 'data', 'probe']),
     read_only: z.boolean().default(true),
     /** Serve the destructive tier (replace_data, delete_data); needs read_only: false too. */
     allow_destructive: z.boolean().default(false),
@@ -277,6 +277,29 @@ const auditSchema = z
   })
   .strict();
 
+const probeSchema = z
+  .object({
+    /** Default lifetime of a cached probe result; a call may lower it (0 = do not cache). */
+    cache_ttl_seconds: z.number().int().min(0).max(86_400).default(600),
+    /** Largest compressed probe result kept in the cache; bigger results are recomputed. */
+    max_cached_bytes: z.number().int().min(0).default(64 * 1024 * 1024),
+    max_sources: z.number().int().min(1).max(32).default(8),
+    max_steps: z.number().int().min(1).max(200).default(50),
+    /** Modules of custom processors, loaded at start (never named by a tool argument). */
+    processors: z.array(z.string().min(1)).max(32).default([]),
+  })
+  .strict();
+
+const sessionsSchema = z
+  .object({
+    ttl_seconds: z.number().int().min(60).max(604_800).default(3600),
+    max_ttl_seconds: z.number().int().min(60).max(604_800).default(86_400),
+    max_per_principal: z.number().int().min(1).max(1000).default(20),
+    /** Values plus compressed datasets of one session. */
+    max_bytes: z.number().int().min(1024).default(64 * 1024 * 1024),
+  })
+  .strict();
+
 const policiesSchema = z
   .object({
     /** Folder with schema.cedarschema and *.cedar files. Default: the bundled policies/. */
@@ -294,6 +317,8 @@ export const configSchema = z
     cache: cacheSchema.default(cacheSchema.parse({})),
     audit: auditSchema.default(auditSchema.parse({})),
     policies: policiesSchema.default({}),
+    probe: probeSchema.default(probeSchema.parse({})),
+    sessions: sessionsSchema.default(sessionsSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {

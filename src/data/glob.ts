@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import type { ListEntry } from '../connectors/types.js';
 import type { GatedConnector } from '../gate/context.js';
 import { limitExceeded, notFound } from '../results/errors.js';
 
@@ -24,9 +25,14 @@ export function globBase(pattern: string): string {
  * connector (so listing itself is authorized), capped at `maxObjects`.
  */
 export async function expandGlob(connector: GatedConnector, pattern: string, maxObjects: number): Promise<string[]> {
+  return (await expandGlobEntries(connector, pattern, maxObjects)).map((entry) => entry.path);
+}
+
+/** The matching listing entries themselves (size, modified, etag: what a probe's cache key needs). */
+export async function expandGlobEntries(connector: GatedConnector, pattern: string, maxObjects: number): Promise<ListEntry[]> {
   const matcher = picomatch(pattern, { dot: false, strictSlashes: true });
   const base = globBase(pattern);
-  const matches: string[] = [];
+  const matches: ListEntry[] = [];
   let cursor: string | undefined;
   let listed = 0;
   do {
@@ -34,7 +40,7 @@ export async function expandGlob(connector: GatedConnector, pattern: string, max
     for (const entry of page.entries) {
       if (entry.kind !== 'object') continue;
       listed += 1;
-      if (matcher(entry.path)) matches.push(entry.path);
+      if (matcher(entry.path)) matches.push(entry);
       if (matches.length > maxObjects) {
         throw limitExceeded(`the glob ${pattern} matches more than ${maxObjects} objects`, 'Narrow the pattern (a more specific prefix or date), or read a few objects at a time.');
       }
@@ -44,5 +50,5 @@ export async function expandGlob(connector: GatedConnector, pattern: string, max
     if (listed > maxObjects * 100) throw limitExceeded(`the glob ${pattern} scans too many objects under ${base || 'the root'}`, 'Give the pattern a longer literal prefix.');
   } while (cursor);
   if (matches.length === 0) throw notFound(`no object matches ${pattern}`, `Browse ${base || 'the root'} to see what exists.`);
-  return matches.sort();
+  return matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -75,7 +75,19 @@ export function takeData(data: arrow.Data, local: Int32Array): arrow.Data {
     return make(out);
   }
   const vector = arrow.makeVector(data);
-  return arrow.vectorFromArray(Array.from(local, (i) => vector.get(i) as unknown), type).data[0]!;
+  return arrow.vectorFromArray(Array.from(local, (i) => plainValue(vector.get(i))), type).data[0]!;
+}
+
+/**
+ * A nested cell as plain JS: `get` hands out views (a List cell is a Vector over the child,
+ * a Struct cell a row proxy) that `vectorFromArray` would misread, so copy them out first.
+ */
+export function plainValue(value: unknown): unknown {
+  if (value instanceof arrow.Vector) return Array.from(value, plainValue);
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof Date) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return Object.fromEntries(Object.entries((value as { toJSON(): Record<string, unknown> }).toJSON()).map(([k, v]) => [k, plainValue(v)]));
+  }
+  return value;
 }
 
 function gatherVariable(data: arrow.Data, local: Int32Array, make: (values: unknown, offsets?: Int32Array) => arrow.Data): arrow.Data {

@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { auditPrincipal } from '../audit/record.js';
 import type { CacheStatus } from '../cache/types.js';
 import type { Principal } from '../identity/principal.js';
+import type { Lineage } from '../tools/define-tool.js';
 import type { DecisionRecord } from './authorize.js';
 import type { OutcomeStatus } from './errors.js';
 
@@ -18,6 +19,7 @@ export interface CallFacts {
   bytes?: number;
   cache?: CacheStatus;
   upstream?: Record<string, string>;
+  lineage?: Lineage;
   durationMs: number;
 }
 
@@ -27,15 +29,17 @@ export interface CallFacts {
  * A failure here rejects, and the caller fails the call.
  */
 export async function writeAudit(audit: AuditLog, facts: CallFacts, durable: boolean): Promise<void> {
-  const denied = facts.decisions.some((d) => !d.allowed);
-  const result = facts.decisions.length === 0 ? 'none' : denied ? 'deny' : 'allow';
+  // Look-ups (whoami's "what may I do") are recorded but decide nothing about the call.
+  const deciding = facts.decisions.filter((d) => !d.check);
+  const denied = deciding.some((d) => !d.allowed);
+  const result = deciding.length === 0 ? 'none' : denied ? 'deny' : 'allow';
   await audit.append(
     {
       eventId: facts.eventId,
       principal: facts.principal ? auditPrincipal(facts.principal) : null,
       client: facts.client,
       tool: facts.tool,
-      requests: facts.decisions.map((d) => ({ action: d.action, resource: d.resource, allowed: d.allowed })),
+      requests: facts.decisions.map((d) => ({ action: d.action, resource: d.resource, allowed: d.allowed, ...(d.check ? { check: true } : {}) })),
       decision: { result, policies: [...new Set(facts.decisions.flatMap((d) => d.policies))] },
       arguments: facts.arguments,
       outcome: {
@@ -45,6 +49,7 @@ export async function writeAudit(audit: AuditLog, facts: CallFacts, durable: boo
         ...(facts.bytes !== undefined ? { bytes: facts.bytes } : {}),
         ...(facts.cache ? { cache: facts.cache } : {}),
         ...(facts.upstream ? { upstream: facts.upstream } : {}),
+        ...(facts.lineage ? { lineage: facts.lineage } : {}),
       },
       durationMs: Math.round(facts.durationMs * 1000) / 1000,
     },

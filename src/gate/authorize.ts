@@ -10,6 +10,8 @@ export interface DecisionRecord {
   resource: string;
   allowed: boolean;
   policies: string[];
+  /** A check that grants nothing (whoami, filtering a listing): recorded, never a denial of the call. */
+  check?: true;
 }
 
 /**
@@ -49,8 +51,8 @@ export class CallAuthorization {
     }
   }
 
-  /** Evaluate without granting. */
-  evaluate(request: AuthzRequest): Decision {
+  /** Evaluate without granting; `check` marks a look-up (whoami) rather than a requirement. */
+  evaluate(request: AuthzRequest, check = false): Decision {
     let decision: Decision;
     try {
       decision = this.policy.isAuthorized(this.principal, request, this.context);
@@ -58,7 +60,7 @@ export class CallAuthorization {
       // Fail closed: any error in evaluation is a deny.
       decision = { allowed: false, policies: [], errors: [err instanceof Error ? err.message : String(err)], memoized: false };
     }
-    this.decisions.push({ action: request.action, resource: resourceId(request.resource), allowed: decision.allowed, policies: decision.policies });
+    this.decisions.push({ action: request.action, resource: resourceId(request.resource), allowed: decision.allowed, policies: decision.policies, ...(check ? { check: true as const } : {}) });
     return decision;
   }
 
@@ -72,7 +74,12 @@ export class CallAuthorization {
     });
   }
 
+  /** Everything granted so far (static and mid-call), e.g. to store with a saved dataset. */
+  grantedRequests(): AuthzRequest[] {
+    return [...this.granted];
+  }
+
   get anyDenied(): boolean {
-    return this.decisions.some((d) => !d.allowed);
+    return this.decisions.some((d) => !d.allowed && !d.check);
   }
 }

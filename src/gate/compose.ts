@@ -13,6 +13,10 @@ import { scrubDeep, scrubRegistered } from '../results/scrub.js';
 import type { OpaqueTokens } from '../results/handles.js';
 import type { ResultStore } from '../results/result-store.js';
 import type { LiveResults } from '../results/live-results.js';
+import type { SessionStore } from '../sessions/store.js';
+import { cacheKey } from '../cache/keys.js';
+import type { ProcessorRegistry } from '../engine/registry.js';
+import { lockedCompute } from '../cache/locked-compute.js';
 import type { ToolDefinition, ToolOutput } from '../tools/define-tool.js';
 import type { Logger } from '../logging/logger.js';
 import { writeAudit, type CallFacts } from './audit-step.js';
@@ -34,6 +38,8 @@ export interface GateDeps {
   tokens: OpaqueTokens;
   results: ResultStore;
   live: LiveResults;
+  sessions: SessionStore;
+  processors: () => Promise<ProcessorRegistry>;
   logger: Logger;
 }
 
@@ -90,24 +96,28 @@ export class Gate {
       const args = this.parseArguments(tool, rawArgs);
       const authz = new CallAuthorization(this.deps.policy, principal, this.context(tool.name, extra));
       facts.decisions = authz.decisions;
-      const authorized = await tool.authorize(args, { config: this.deps.loaded.config, connector: (name) => this.deps.registry.info(name) });
+      const authorized = await tool.authorize(args, { config: this.deps.loaded.config, connector: (name) => this.deps.registry.info(name), processors: this.deps.processors });
       const { requests, plan } = Array.isArray(authorized) ? { requests: authorized, plan: undefined } : authorized;
       // Policy would deny an unconfigured connector anyway; say what is actually wrong.
       const unknown = requests.find((r) => !this.deps.registry.has(r.resource.connector));
       if (unknown) throw notFound(`no connector named "${unknown.resource.connector.slice(0, 64)}"`, 'Call list_connectors to see the connectors you may use.');
-      if (requests.length === 0 && !tool.selfService) {
+      if (requests.length === 0 && !tool.selfService && !tool.authorizesInHandler) {
         throw new DataMcpError('POLICY_DENIED', `tool ${tool.name} named no resource to authorize`, 'This is a server fault; the call was refused to fail closed.');
       }
       authz.require(requests);
       const binding = { principalScope: principalScope(principal), policyVersion: this.deps.policy.version };
       const ctx = this.toolContext(tool, principal, authz, signal, extra, binding, plan);
       const run = async () => ({ ...(await tool.handler(args, ctx)), grants: authz.dynamicGrants });
-      const { output, status, ageMs, fresh } = await runCached({ ...this.deps, config: this.deps.loaded.config }, tool, args, binding, run);
+      const cached = await runCached({ ...this.deps, config: this.deps.loaded.config }, tool, args, binding, run);
+      const { output, fresh } = cached;
+      // A handler that cached its own work (run_probe) reports that outcome instead.
+      const status = cached.status ?? output.cacheOutcome?.status;
+      const ageMs = cached.ageMs ?? output.cacheOutcome?.ageMs;
       // A served-from-cache output re-checks what its producer authorized mid-call (e.g. glob matches).
       if (!fresh) authz.require(output.grants ?? [], true);
       result = await this.shape(tool, output, requests, binding, status, ageMs);
-      if (tool.risk !== 'read') for (const connector of new Set(requests.map((r) => r.resource.connector))) noteWrite(connector);
-      Object.assign(facts, { rows: output.audit?.rows, bytes: output.audit?.bytes, upstream: output.audit?.upstream, cache: status });
+      if (tool.risk !== 'read') for (const connector of new Set(output.wrote ?? requests.map((r) => r.resource.connector))) noteWrite(connector);
+      Object.assign(facts, { rows: output.audit?.rows, bytes: output.audit?.bytes, upstream: output.audit?.upstream, lineage: output.audit?.lineage, cache: status });
     } catch (err) {
       const error = toDataMcpError(err, signal, timedOut);
       if (error.code === 'INTERNAL') this.deps.logger.error({ eventId: facts.eventId, tool: tool.name, err: err instanceof Error ? err.message : String(err) }, 'tool call failed');
@@ -160,11 +170,35 @@ export class Gate {
       tokens,
       binding,
       authorize: (requests) => authz.require(requests, true),
-      check: (request) => authz.evaluate(request),
+      grants: () => authz.grantedRequests(),
+      check: (request) => authz.evaluate(request, true),
       connector: (name) => gatedConnector(registry.info(name), () => registry.get(name), authz, principal, signal),
       connectorInfos: () => registry.list(),
       progress: async (progress, total, message) => {
         if (extra.sendProgress) await extra.sendProgress(progress, total, message);
+      },
+      cache: {
+        compute: (request, ttlSeconds, compute, shouldStore) =>
+          lockedCompute({
+            cache: this.deps.cache,
+            flight: this.deps.flight,
+            key: cacheKey({ tool: tool.name, request, principalScope: binding.principalScope, policyVersion: binding.policyVersion }),
+            ttlSeconds,
+            lockMs: this.deps.loaded.config.server.limits.call_timeout_ms,
+            signal,
+            compute,
+            ...(shouldStore ? { shouldStore } : {}),
+          }),
+      },
+      sessions: this.deps.sessions.forScope(binding.principalScope),
+      storedResult: async (handle) => {
+        const raw = handle.startsWith('result://') ? handle.slice('result://'.length).split('?', 1)[0]! : handle;
+        const { id, live } = this.deps.tokens.open('handle', raw, binding) as { id: string; live?: number };
+        if (live) throw new DataMcpError('INVALID_ARGUMENT', 'this handle pages a live warehouse cursor, which a probe cannot read as a whole', 'Use the query itself as the probe source ({connector, sql}).');
+        const stored = await this.deps.results.get(id);
+        if (!stored) throw notFound('this result has expired or was evicted', 'Repeat the original call, or use its source directly.');
+        authz.require(stored.requests, true);
+        return stored.table;
       },
     };
   }

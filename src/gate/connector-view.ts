@@ -65,7 +65,7 @@ export function gatedConnector(
       return connector.query(request, options);
     },
     async write(path, data, opts) {
-      const p = guard('write', path);
+      const p = guard(opts.as ?? 'write', path);
       // Replacing an object destroys the old one: that is a delete as well as a write.
       if (!opts.createOnly) guard('delete', path);
       const connector = await load();

@@ -1,4 +1,7 @@
+import type { Table } from 'apache-arrow';
+import type { LockedComputeResult } from '../cache/locked-compute.js';
 import type { Config } from '../config/schema.js';
+import type { PrincipalSessions } from '../sessions/store.js';
 import type { ByteSource, CallOptions, ConnectorInfo, ListPage, ObjectStat, QueryRequest, QueryResult, TableDescription, WriteResult } from '../connectors/types.js';
 import type { Principal } from '../identity/principal.js';
 import type { Action, AuthzRequest, Decision } from '../policy/types.js';
@@ -18,6 +21,8 @@ export interface ToolContext {
   readonly plan: unknown;
   /** Authorize more requests mid-call (e.g. each object a glob matched); throws POLICY_DENIED. */
   authorize(requests: AuthzRequest[]): void;
+  /** Every request granted to this call so far. */
+  grants(): AuthzRequest[];
   /** Evaluate without granting (for whoami / list_connectors filtering); recorded in the audit. */
   check(request: AuthzRequest): Decision;
   connector(name: string): GatedConnector;
@@ -26,6 +31,23 @@ export interface ToolContext {
   readonly tokens: OpaqueTokens;
   readonly binding: { principalScope: string; policyVersion: string };
   progress(progress: number, total: number | undefined, message: string): Promise<void>;
+  /** The shared cache for work a tool keys itself (a probe keys by source versions and steps). */
+  readonly cache: ToolCache;
+  /** This principal's sessions (scratch values and datasets with a TTL). */
+  readonly sessions: PrincipalSessions;
+  /**
+   * The table behind a `result://` handle returned earlier to this principal; the grants that
+   * produced it are re-checked for this call (and then cover it, like any mid-call grant).
+   */
+  storedResult(handle: string): Promise<Table>;
+}
+
+export interface ToolCache {
+  /**
+   * get → miss → compute once across callers and processes → set. The key binds the tool,
+   * `request`, this call's principal scope and policy version, so principals never share.
+   */
+  compute(request: unknown, ttlSeconds: number, compute: () => Promise<Uint8Array>, shouldStore?: (value: Uint8Array) => boolean): Promise<LockedComputeResult>;
 }
 
 export interface GatedConnector {
@@ -40,10 +62,11 @@ export interface GatedConnector {
    */
   query(request: QueryRequest, tables: string[]): Promise<QueryResult>;
   /**
-   * Stores bytes at an object path; needs `write` on it. Without `createOnly` it may replace
+   * Stores bytes at an object path; needs `write` on it (`deliver` when `as: 'deliver'`: a
+   * probe's result sent to a destination). Without `createOnly` it may replace
    * an existing object, which destroys it, so the call must also hold `delete` on the path.
    */
-  write(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: { createOnly: boolean; contentType?: string }): Promise<WriteResult>;
+  write(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: { createOnly: boolean; contentType?: string; as?: 'write' | 'deliver' }): Promise<WriteResult>;
   /** Removes one object; needs `delete` on it. */
   delete(path: string): Promise<void>;
   /** Item stores (DynamoDB): writes items to a table; `write` on it, and `delete` unless create-only. */
@@ -53,12 +76,13 @@ export interface GatedConnector {
 }
 
 /** The actions each connector method needs on the path it touches. */
-export const METHOD_ACTIONS: Record<'list' | 'stat' | 'open' | 'describeTable' | 'query' | 'write' | 'delete', Action[]> = {
+export const METHOD_ACTIONS: Record<'list' | 'stat' | 'open' | 'describeTable' | 'query' | 'write' | 'deliver' | 'delete', Action[]> = {
   list: ['list'],
   stat: ['list', 'read'],
   open: ['read'],
   describeTable: ['read', 'query'],
   query: ['query'],
   write: ['write'],
+  deliver: ['deliver'],
   delete: ['delete'],
 };

@@ -35,7 +35,7 @@ export async function readResource(gate: Gate, uri: string, extra: CallExtra): P
     const binding = { principalScope: principalScope(principal), policyVersion: gate.deps.policy.version };
     let body: unknown;
     if (uri === 'connectors://') {
-      body = gate.deps.registry.list().filter((info) => authz.evaluate({ action: 'list', resource: { type: 'Connector', connector: info.name } }).allowed);
+      body = gate.deps.registry.list().filter((info) => authz.evaluate({ action: 'list', resource: { type: 'Connector', connector: info.name } }, true).allowed);
     } else if (uri.startsWith('result://')) {
       const { handle, offset, limit } = parseResultUri(uri, gate.deps.loaded.config.server.result_budget.max_rows);
       const { id, live } = gate.deps.tokens.open('handle', handle, binding) as { id: string; live?: number };

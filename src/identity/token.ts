@@ -12,7 +12,7 @@ export interface TokenClaims {
 }
 
 const authError = (message: string, hint: string) => new DataMcpError('AUTH_REQUIRED', message, hint);
-const HINT = 'Ask the operator for a fresh token: `data-mcp token issue --sa <id> --ttl 8h`, then set DATA_MCP_TOKEN.';
+const HINT = 'Ask the operator for a fresh token (they mint one with `data-mcp token issue --sa <id> --ttl 8h`), then set DATA_MCP_TOKEN.';
 
 /**
  * Verifies a service-account token. Algorithms are pinned to what a configured key can verify

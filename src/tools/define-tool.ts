@@ -1,4 +1,6 @@
 import type { Table } from 'apache-arrow';
+import type { CacheStatus } from '../cache/types.js';
+import type { ProcessorRegistry } from '../engine/registry.js';
 import type { z } from 'zod';
 import type { Config, Toolset } from '../config/schema.js';
 import type { ConnectorInfo } from '../connectors/types.js';
@@ -24,10 +26,21 @@ export interface ToolOutput {
   more?: () => AsyncIterable<Table>;
   /** Never cache this output (e.g. the result of a write). */
   noStore?: boolean;
+  /** Connectors a write-class call wrote to (default: every connector it was authorized on). */
+  wrote?: string[];
   /** Set by the gate: requests granted mid-call, re-checked when this output is served from cache. */
   grants?: AuthzRequest[];
+  /** The cache outcome of work the handler cached itself (run_probe keys by source versions). */
+  cacheOutcome?: { status: CacheStatus; ageMs?: number };
   /** Facts for the audit record. */
-  audit?: { rows?: number; bytes?: number; upstream?: Record<string, string> };
+  audit?: { rows?: number; bytes?: number; upstream?: Record<string, string>; lineage?: Lineage };
+}
+
+/** Where a result came from and went: sources → steps → destination (probes, in the audit record). */
+export interface Lineage {
+  sources: string[];
+  steps: string[];
+  destination?: string;
 }
 
 export type AuthorizeResult = AuthzRequest[] | { requests: AuthzRequest[]; plan: unknown };
@@ -36,6 +49,8 @@ export type AuthorizeResult = AuthzRequest[] | { requests: AuthzRequest[]; plan:
 export interface AuthorizeEnv {
   config: Config;
   connector(name: string): ConnectorInfo;
+  /** The probe processors (built-in and the operator's), loaded on first use. */
+  processors(): Promise<ProcessorRegistry>;
 }
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
@@ -57,6 +72,17 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   /** Risk when the server is not read-only (e.g. `query` may then write if the policy grants it). */
   riskWhenWritable?: Risk;
   selfService?: boolean;
+  /**
+   * `authorize` may name no resource because every resource is only known mid-call (a probe
+   * over session datasets re-checks the grants they were made under). The connector views
+   * still refuse anything no decision covers, so this cannot open a way around the policy.
+   */
+  authorizesInHandler?: boolean;
+  /**
+   * Changes only the caller's own scratch state (sessions), never a connector: served on a
+   * read-only server like a read, but annotated as not read-only, because it is not.
+   */
+  scratch?: boolean;
   /** TTL class when the result may be cached; absent = never cached. */
   cache?: TtlClass;
   handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolOutput>;
@@ -76,12 +102,13 @@ export interface ToolAnnotations {
 }
 
 /** The one place risk becomes MCP annotations, so they are honest for every tool. */
-export function annotationsFor(def: Pick<ToolDefinition, 'title' | 'risk' | 'selfService'>): ToolAnnotations {
+export function annotationsFor(def: Pick<ToolDefinition, 'title' | 'risk' | 'selfService' | 'scratch'>): ToolAnnotations {
+  const readOnly = def.risk === 'read' && !def.scratch;
   return {
     title: def.title,
-    readOnlyHint: def.risk === 'read',
+    readOnlyHint: readOnly,
     destructiveHint: def.risk === 'destructive',
-    idempotentHint: def.risk === 'read',
+    idempotentHint: readOnly,
     openWorldHint: !def.selfService,
   };
 }

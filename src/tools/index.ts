@@ -10,9 +10,15 @@ import { replaceData } from './replace-data.js';
 import { summarize } from './summarize.js';
 import { writeData } from './write-data.js';
 import { whoami } from './whoami.js';
+import { runProbe } from './run-probe.js';
+import { sessionClose } from './session-close.js';
+import { sessionCreate, sessionGet, sessionList, sessionPut } from './session-tools.js';
 
 /** Every tool the server knows, in the order `tools/list` shows them (stable, deterministic). */
-export const ALL_TOOLS: ToolDefinition[] = [whoami, listConnectors, browse, describe, readData, summarize, query, writeData, replaceData, deleteData] as unknown as ToolDefinition[];
+export const ALL_TOOLS: ToolDefinition[] = [
+  whoami, listConnectors, browse, describe, readData, summarize, query, writeData, replaceData, deleteData,
+  runProbe, sessionCreate, sessionPut, sessionGet, sessionList, sessionClose,
+] as unknown as ToolDefinition[];
 
 /**
  * The tools served under a config: only enabled toolsets, no write-class tool when the server

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { ParamValue, QueryRequest } from '../connectors/types.js';
-import { invalidArgument, limitExceeded } from '../results/errors.js';
+import { limitExceeded } from '../results/errors.js';
 import { connectorArg, dataOutputShape } from './common.js';
 import { defineTool } from './define-tool.js';
 import { planDynamo, planQuery, type QueryPlan } from './query-plan.js';
+import { queryRequestFor } from './query-request.js';
 import { withHeartbeat } from './heartbeat.js';
 import { dynamoInput, runDynamo, toDynamoRequest } from './query-dynamo.js';
 
@@ -51,19 +51,12 @@ export const query = defineTool({
     const limits = ctx.config.server.limits;
     const limit = args.limit ?? ctx.config.server.result_budget.max_rows;
     if (limit > limits.max_rows) throw limitExceeded(`limit ${limit} is over the server maximum of ${limits.max_rows} rows`, 'Aggregate in SQL, or page through the result handle.');
-    const params = checkParams(plan, args.params ?? {});
-    const request: QueryRequest = {
-      // PostgreSQL executes the exact text the guard parsed ($n placeholders); Redshift and
-      // BigQuery bind named parameters natively.
-      sql: plan.dialect === 'postgres' ? (plan.guarded.positionalSql ?? plan.guarded.sql) : plan.guarded.sql,
-      params,
-      ...(plan.dialect === 'postgres' ? { positionalParams: plan.guarded.params.map((name) => params[name] ?? null) } : {}),
+    const request = queryRequestFor(plan, args.params ?? {}, {
       maxRows: limit,
       dryRun: args.dry_run,
       ...(args.max_bytes_billed ? { maxBytesBilled: args.max_bytes_billed } : {}),
-      readOnly: plan.guarded.readOnly,
       timeoutMs: limits.call_timeout_ms,
-    };
+    });
     const result = await withHeartbeat(ctx, `${plan.guarded.statementKind} on ${args.connector}`, () => ctx.connector(args.connector).query(request, plan.paths));
     const structured = {
       connector: args.connector,
@@ -90,12 +83,3 @@ export const query = defineTool({
     };
   },
 });
-
-/** Every parameter the SQL names must be given, and nothing else. */
-function checkParams(plan: QueryPlan, given: Record<string, ParamValue>): Record<string, ParamValue> {
-  const missing = plan.guarded.params.filter((name) => !(name in given));
-  if (missing.length > 0) throw invalidArgument(`missing values for parameter(s): ${missing.join(', ')}`, 'Pass every :name / @name used in the SQL in params.');
-  const unused = Object.keys(given).filter((name) => !plan.guarded.params.includes(name));
-  if (unused.length > 0) throw invalidArgument(`params not used by the SQL: ${unused.join(', ')}`, 'Remove them, or reference them in the SQL.');
-  return given;
-}

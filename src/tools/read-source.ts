@@ -34,15 +34,16 @@ export interface SourceRead extends ReadObjectsResult {
  * authorizes `read` on every match mid-call, then reads until `limit` rows. Shared by
  * read_data and the write tools' `from`, so both enforce exactly the same rules.
  */
-export async function readSource(spec: SourceSpec, ctx: ToolContext, defaultLimit: number): Promise<SourceRead> {
+export async function readSource(spec: SourceSpec, ctx: ToolContext, defaultLimit: number, expanded?: string[]): Promise<SourceRead> {
   const path = canonicalizePath(spec.path);
   if (path.endsWith('/')) throw invalidArgument(`"${path}" is a prefix`, 'Give an object path or a glob such as "prefix/*.csv".');
   const limits = ctx.config.server.limits;
   const limit = spec.limit ?? defaultLimit;
   if (limit > limits.max_rows) throw limitExceeded(`limit ${limit} is over the server maximum of ${limits.max_rows} rows`, `Use a limit of at most ${limits.max_rows}, and a filter or aggregation to narrow the data.`);
   const connector = ctx.connector(spec.connector);
-  const paths = isGlob(path) ? await expandGlob(connector, path, limits.max_objects) : [path];
-  if (isGlob(path)) ctx.authorize(paths.map((p) => requestFor('read', spec.connector, p)));
+  // A caller that already expanded (and authorized) the glob passes its matches.
+  const paths = expanded ?? (isGlob(path) ? await expandGlob(connector, path, limits.max_objects) : [path]);
+  if (isGlob(path) && !expanded) ctx.authorize(paths.map((p) => requestFor('read', spec.connector, p)));
   // Loaded on first use: the readers pull in Arrow and Parquet, which start-up must not pay for.
   const { readObjects } = await import('../data/read-objects.js');
   const result = await readObjects(connector, paths, {

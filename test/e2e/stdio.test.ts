@@ -56,7 +56,7 @@ describe('the built CLI over stdio', () => {
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual(['whoami', 'list_connectors', 'browse', 'describe', 'read_data', 'summarize', 'query']);
+      expect(tools.map((t) => t.name)).toEqual(['whoami', 'list_connectors', 'browse', 'describe', 'read_data', 'summarize', 'query', 'run_probe', 'session_create', 'session_put', 'session_get', 'session_list', 'session_close']);
       const read = await client.callTool({ name: 'read_data', arguments: { connector: 'demo', path: 'orders.parquet', limit: 200 } });
       const structured = read.structuredContent as { truncated: boolean; handle: string; returnedRows: number; rowCount: number };
       expect(structured.rowCount).toBe(200);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, textOf, type Harness } from '../../helpers/harness.js';
-import { errorOf, ok } from './support.js';
+import { auditCalls, errorOf, ok } from './support.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,9 +20,12 @@ interface Entry {
 describe('catalog tools (embedded demo)', () => {
   it('lists the catalog and data tools in a stable order with honest annotations', async () => {
     const { tools } = await h.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['whoami', 'list_connectors', 'browse', 'describe', 'read_data', 'summarize', 'query']);
+    expect(tools.map((t) => t.name)).toEqual(['whoami', 'list_connectors', 'browse', 'describe', 'read_data', 'summarize', 'query', 'run_probe', 'session_create', 'session_put', 'session_get', 'session_list', 'session_close']);
+    // Session tools change only the caller's own scratch space: served read-only, annotated honestly.
+    const scratch = new Set(['session_create', 'session_put', 'session_close']);
     for (const tool of tools) {
-      expect(tool.annotations?.readOnlyHint).toBe(true);
+      expect(tool.annotations?.readOnlyHint, tool.name).toBe(!scratch.has(tool.name));
+      expect(tool.annotations?.openWorldHint, tool.name).toBe(!tool.name.startsWith('session_') && !['whoami', 'list_connectors'].includes(tool.name));
       expect(tool.annotations?.destructiveHint).toBe(false);
       expect(tool.outputSchema?.type).toBe('object');
     }
@@ -37,7 +40,7 @@ describe('catalog tools (embedded demo)', () => {
       authMode: 'none',
       environment: 'demo',
       readOnly: true,
-      toolsets: ['catalog', 'data'],
+      toolsets: ['catalog', 'data', 'probe'],
       credentialScopes: { aws: 'aws:default', gcp: 'gcp:default' },
     });
     expect(who.tokenExpiresAt).toBeUndefined();
@@ -46,6 +49,15 @@ describe('catalog tools (embedded demo)', () => {
     expect(notices.some((n) => n.includes('auth.mode is "none"') && n.includes('demo-reader'))).toBe(true);
     expect(notices.some((n) => n.includes('embedded demo'))).toBe(true);
     expect(textOf(await h.call('whoami'))).toContain('service account demo-reader');
+  });
+
+  it('whoami is audited as a look-up: its checks are recorded, but the call is not a denial', async () => {
+    ok(await h.call('whoami'));
+    const records = auditCalls(h.auditPath).filter((r) => r.tool === 'whoami');
+    const last = records[records.length - 1]!;
+    expect(last.requests.some((r) => r.allowed === false && r.check === true)).toBe(true); // e.g. write on the read-only demo
+    expect(last.decision.result).toBe('none');
+    expect(last.outcome.status).toBe('ok');
   });
 
   it('list_connectors shows the demo connector with its capabilities', async () => {

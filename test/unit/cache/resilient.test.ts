@@ -32,6 +32,9 @@ class SwitchablePrimary implements Cache {
   isBypassing() {
     return this.down;
   }
+  tryLock() {
+    return this.store.tryLock();
+  }
   close() {
     return Promise.resolve();
   }

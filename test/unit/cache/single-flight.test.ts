@@ -122,6 +122,7 @@ describe('getOrCompute', () => {
       set: () => Promise.resolve(),
       delete: () => Promise.resolve(),
       isBypassing: () => true,
+      tryLock: () => Promise.resolve(() => Promise.resolve()),
       close: () => Promise.resolve(),
     };
     const result = await getOrCompute({ cache: bypassing, key: 'k', ttlSeconds: 60, flight: new SingleFlight(), compute: () => Promise.resolve(bytes('v')) });
@@ -137,6 +138,7 @@ describe('getOrCompute', () => {
       set: () => never.promise,
       delete: () => Promise.resolve(),
       isBypassing: () => false,
+      tryLock: () => Promise.resolve(() => Promise.resolve()),
       close: () => Promise.resolve(),
     };
     const result = await getOrCompute({ cache: stuck, key: 'k', ttlSeconds: 60, flight: new SingleFlight(), compute: () => Promise.resolve(bytes('v')), maxSetWaitMs: 5 });

@@ -53,7 +53,7 @@ describe('loadConfig', () => {
     const loaded = loadConfig({ path, env: { XDG_STATE_HOME: '/var/state-test' } });
     expect(loaded.embedded).toBe(false);
     expect(loaded.source).toBe(resolve(path));
-    expect(loaded.config.server.toolsets).toEqual(['catalog', 'data']);
+    expect(loaded.config.server.toolsets).toEqual(['catalog', 'data', 'probe']);
     expect(loaded.config.server.read_only).toBe(true);
     expect(loaded.config.auth.audience).toBe('data-mcp');
     expect(loaded.policiesDir).toBe(BUNDLED_POLICIES_DIR);

@@ -218,6 +218,27 @@ describe('run_probe', () => {
   });
 });
 
+describe('run_probe cancellation', () => {
+  it('a cancelled probe stops its warehouse fetch and is audited as cancelled', async () => {
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const slow = { sources: { n: { connector: 'db', sql: 'SELECT count(*) AS n FROM generate_series(1, 300000000) g' } }, cache_ttl_seconds: 0 };
+    const pending = h.client.callTool({ name: 'run_probe', arguments: slow, _meta: await as('analyst') }, undefined, { signal: controller.signal, onprogress: (p) => seen.push(p.message ?? '') });
+    pending.catch(() => undefined);
+    const deadline = Date.now() + 10_000;
+    while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200)); // the statement is running in PostgreSQL now
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    const cancelledRecorded = () => readFileSync(h.auditPath, 'utf8').split('\n').some((line) => line.includes('"tool":"run_probe"') && line.includes('"status":"cancelled"'));
+    while (!cancelledRecorded() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(cancelledRecorded()).toBe(true);
+    // PostgreSQL is no longer running it.
+    const { rows } = await db.admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%generate_series(1, 300000000)%' AND pid <> pg_backend_pid()");
+    expect(rows[0]!.n).toBe(0);
+  });
+});
+
 describe('sessions', () => {
   it('saves a probe result into a session, reuses it as a source, and keeps it from others', async () => {
     const meta = await as('analyst');

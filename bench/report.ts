@@ -1,5 +1,7 @@
 import type { BigFilesFigures } from './big-files.js';
+import type { EngineFigures } from './engine.js';
 import { bigFilesMet } from './report-big-files.js';
+import { engineMet } from './report-engine.js';
 import { pagingMet } from './report-paging.js';
 import type { PagingFigures } from './redshift-paging.js';
 import type { Summary } from './stats.js';
@@ -25,6 +27,7 @@ export interface BenchResults {
   query: QueryRoundTrips;
   paging: PagingFigures;
   bigFiles: BigFilesFigures;
+  engine: EngineFigures;
 }
 
 /** A target of the issue, judged on p50. Ratios are what we track; absolute bounds only where the issue sets them. */
@@ -126,5 +129,5 @@ export function payloadLine(r: BenchResults): string {
 }
 
 export function allTargetsMet(r: BenchResults): boolean {
-  return rows(r).every((row) => row.met !== false) && pagingMet(r.paging) && bigFilesMet(r.bigFiles);
+  return rows(r).every((row) => row.met !== false) && pagingMet(r.paging) && bigFilesMet(r.bigFiles) && engineMet(r.engine);
 }

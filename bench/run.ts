@@ -11,6 +11,8 @@ import { BenchDatabase } from './pg-fixture.js';
 import { policyDecisions } from './policy.js';
 import { pageRedshiftResult } from './redshift-paging.js';
 import { bigFilesTable } from './report-big-files.js';
+import { engineBench } from './engine.js';
+import { engineTable } from './report-engine.js';
 import { pagingTable } from './report-paging.js';
 import { allTargetsMet, machineLine, payloadLine, resultsTable, type BenchResults } from './report.js';
 import { connect, hasRows, hasStructured, isCacheHitOf, roundTrips, type Probe } from './round-trip.js';
@@ -30,6 +32,8 @@ const SIZES = quick
 const BIG_FILES = quick
   ? { scanWarmup: 1, scanN: 5, hugeMegabytes: 200, csvMegabytes: 10, csvRuns: 1 }
   : { scanWarmup: 3, scanN: 20, hugeMegabytes: 1000, csvMegabytes: 50, csvRuns: 2 };
+/** Probe processors vs DuckDB (10 M rows, as the issue sets; RSS in child processes). */
+const ENGINE = quick ? { rows: 1_000_000, warmup: 1, runs: 3, rss: false } : { rows: 10_000_000, warmup: 1, runs: 9, rss: true };
 /** Rows per `result://` read (the paging config's result budget) and per upstream page of the double. */
 const PAGING = { readRows: 1000, upstreamPage: 1000 };
 const READ_ARGS = { connector: 'demo', path: 'orders.parquet', limit: 50 };
@@ -122,6 +126,8 @@ async function main(): Promise<void> {
 
   const big = await bigFiles(BIG_FILES, say);
 
+  const engine = await engineBench(ENGINE, say);
+
   const results: BenchResults = {
     machine: {
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -138,12 +144,13 @@ async function main(): Promise<void> {
     query,
     paging,
     bigFiles: big,
+    engine,
   };
 
   const alive = bench.alive();
   if (alive.length > 0) throw new Error(`child processes still running after the bench: ${alive.join(', ')}`);
 
-  process.stdout.write(`\n${machineLine(results)}\n\n${resultsTable(results)}\n\n${payloadLine(results)}\n\n${pagingTable(results.paging)}\n\n${bigFilesTable(results.bigFiles)}\n\n`);
+  process.stdout.write(`\n${machineLine(results)}\n\n${resultsTable(results)}\n\n${payloadLine(results)}\n\n${pagingTable(results.paging)}\n\n${bigFilesTable(results.bigFiles)}\n\n${engineTable(results.engine)}\n\n`);
   process.stdout.write(allTargetsMet(results) ? 'All targets met.\n' : 'Some targets are not met (see BENCHMARKS.md for the reading).\n');
   if (write) {
     writeLatest(join(ROOT, 'BENCHMARKS.md'), results);

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { bigFilesTable } from './report-big-files.js';
+import { engineTable } from './report-engine.js';
 import { pagingTable } from './report-paging.js';
 import { machineLine, payloadLine, resultsTable, type BenchResults } from './report.js';
 
@@ -15,6 +16,6 @@ export function writeLatest(path: string, results: BenchResults): void {
   const start = text.indexOf(START_MARKER);
   const end = text.indexOf(END_MARKER);
   if (start < 0 || end < start) throw new Error(`${path} has no ${START_MARKER} … ${END_MARKER} block to update`);
-  const block = [START_MARKER, '', `Measured ${machineLine(results)}.`, '', resultsTable(results), '', payloadLine(results), '', pagingTable(results.paging), '', bigFilesTable(results.bigFiles), '', END_MARKER].join('\n');
+  const block = [START_MARKER, '', `Measured ${machineLine(results)}.`, '', resultsTable(results), '', payloadLine(results), '', pagingTable(results.paging), '', bigFilesTable(results.bigFiles), '', engineTable(results.engine), '', END_MARKER].join('\n');
   writeFileSync(path, text.slice(0, start) + block + text.slice(end + END_MARKER.length));
 }

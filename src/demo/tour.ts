@@ -40,6 +40,18 @@ export const TOUR: TourStep[] = [
     tool: 'read_data',
     args: LARGE_NORTH_ORDERS,
   },
+  {
+    title: 'Revenue by customer segment: a probe joins two sources, aggregates and sorts',
+    tool: 'run_probe',
+    args: {
+      sources: { orders: { connector: 'demo', path: 'orders.parquet', columns: ['customer_id', 'amount'] }, customers: { connector: 'demo', path: 'customers.csv' } },
+      steps: [
+        { op: 'join', right: 'customers', on: ['customer_id'] },
+        { op: 'aggregate', by: ['segment'], metrics: [{ fn: 'sum', column: 'amount', as: 'revenue' }, { fn: 'count', as: 'orders' }, { fn: 'avg', column: 'amount', as: 'avg_order' }] },
+        { op: 'sort', by: [{ column: 'revenue', order: 'desc' }] },
+      ],
+    },
+  },
   { title: 'A path that tries to leave the connector is refused', tool: 'read_data', args: { connector: 'demo', path: '../package.json' } },
 ];
 

@@ -129,6 +129,8 @@ describe('the built CLI over stdio', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('━━ 1/');
     expect(run.stdout).toContain('(cache: hit)');
+    // The probe step: three segments, revenue sorted descending.
+    expect(run.stdout).toMatch(/Probe over orders \(10000 rows\), customers \(1000 rows\) → 3 step\(s\) → 3 row\(s\)/);
     expect(run.stdout).toContain('INVALID_ARGUMENT');
   });
 });

@@ -27,12 +27,21 @@ export interface FaultProxy {
    * CompleteMultipartUpload carrying it on a key that exists gets 412 PreconditionFailed.
    */
   enforceIfNoneMatch?: boolean;
+  /**
+   * Answer suffix ranges (`bytes=-N`) like real S3, which s3rver gets wrong (it serves bytes
+   * 0-N): the last N bytes, the whole object when it is smaller, 416 InvalidRange when it is empty.
+   */
+  realSuffixRanges?: boolean;
+  /** Behave like a store that ignores Range: every GET is answered 200 with the whole object. */
+  ignoreRange?: boolean;
+  /** TCP connections clients opened to the proxy (keep-alive reuse keeps this low). */
+  connections: number;
   stop(): Promise<void>;
 }
 
 export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
-  const proxy: FaultProxy = { endpoint: '', requests: [], stop: async () => undefined };
+  const proxy: FaultProxy = { endpoint: '', requests: [], connections: 0, stop: async () => undefined };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const ifNoneMatch = req.headers['if-none-match'];
@@ -65,6 +74,25 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       res.end(fault.body);
       return;
     }
+    if (proxy.ignoreRange) delete req.headers.range;
+    const suffix = /^bytes=-(\d+)$/.exec(req.headers.range ?? '');
+    if (proxy.realSuffixRanges && req.method === 'GET' && suffix) {
+      req.pause();
+      void objectSize(targetPort, (req.url ?? '/').split('?')[0]!).then((size) => {
+        req.resume();
+        if (size === 0) {
+          const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message></Error>';
+          observed.bytes = Buffer.byteLength(body);
+          res.writeHead(416, { 'content-type': 'application/xml', 'content-range': 'bytes */0' });
+          res.end(body);
+          return;
+        }
+        // Missing objects go through unchanged, for s3rver's own NoSuchKey answer.
+        if (size !== undefined) req.headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-${size - 1}`;
+        forward(req, res, observed);
+      });
+      return;
+    }
     forward(req, res, observed);
   });
   const forward = (req: IncomingMessage, res: ServerResponse, observed: ObservedRequest) => {
@@ -72,6 +100,8 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        // Headers go out now, as from the store itself: a body that never comes must not hide them.
+        res.flushHeaders();
         upstreamRes.on('data', (chunk: Buffer) => {
           observed.bytes += chunk.byteLength;
         });
@@ -84,6 +114,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     req.pipe(upstream);
   };
   server.on('connection', (socket: Socket) => {
+    proxy.connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -97,13 +128,18 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
 }
 
 /** HEAD of the object at `path` on the target, unsigned (s3rver serves anonymous requests). */
-function keyExists(port: number, path: string): Promise<boolean> {
+async function keyExists(port: number, path: string): Promise<boolean> {
+  return (await objectSize(port, path)) !== undefined;
+}
+
+/** The object's size by an unsigned HEAD on the target; undefined when it does not exist. */
+function objectSize(port: number, path: string): Promise<number | undefined> {
   return new Promise((resolve) => {
     const head = request({ host: '127.0.0.1', port, method: 'HEAD', path }, (res) => {
       res.resume();
-      resolve(res.statusCode === 200);
+      resolve(res.statusCode === 200 ? Number(res.headers['content-length']) : undefined);
     });
-    head.on('error', () => resolve(false));
+    head.on('error', () => resolve(undefined));
     head.end();
   });
 }

@@ -42,6 +42,10 @@ export function s3Error(error: unknown, ctx: S3ErrorContext): DataMcpError {
     const parent = parentPrefix(ctx.path);
     return make('NOT_FOUND', `${where} does not exist`, `Browse ${parent === '' ? 'the connector root' : `"${parent}"`} to see what exists there.`);
   }
+  // An archived object (Glacier, Deep Archive) answers GET with 403 InvalidObjectState: not a credentials problem.
+  if (upstreamCode === 'InvalidObjectState') {
+    return make('UPSTREAM_ERROR', `${where} is archived and cannot be read until it is restored`, 'Ask the operator to restore the object (S3 RestoreObject) or read another one — retrying will not help.');
+  }
   if (DENIED.has(upstreamCode) || status === 403 || status === 401) {
     return make('UPSTREAM_ERROR', `S3 refused ${ctx.operation} of ${where}: ${upstream}`, "Access was denied with the service account's AWS credentials; the operator must grant them access (or fix the credentials) — retrying will not help.");
   }

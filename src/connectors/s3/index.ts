@@ -8,6 +8,7 @@ import { objectExists } from '../write-conflict.js';
 import { S3ClientPool } from './client.js';
 import { s3Error } from './errors.js';
 import { listObjects, MAX_S3_PAGE } from './list.js';
+import { openObject } from './open.js';
 import { locateObject } from './paths.js';
 import { S3ByteSource } from './read.js';
 import { headObject } from './stat.js';
@@ -52,11 +53,18 @@ export class S3Connector implements Connector {
     }
   }
 
+  /** One GET (no HEAD): the object's size, etag and tail arrive together (see open.ts). */
   async open(path: string, options: CallOptions): Promise<ByteSource> {
-    const stat = await this.stat(path, options);
+    throwIfAborted(options.signal);
     const { bucket, key } = locateObject(path, this.config.buckets, this.name);
     const ref = { bucket, key, path, signal: options.signal };
-    return new S3ByteSource(path, stat.size, stat.etag, ref, () => this.pool.get(options.credentials), this.name);
+    const handle = () => this.pool.get(options.credentials);
+    try {
+      const opened = await openObject(await handle(), ref);
+      return new S3ByteSource(path, opened.size, opened.etag, ref, handle, this.name, opened.window);
+    } catch (error) {
+      throw s3Error(error, { connector: this.name, operation: 'GetObject', path, signal: options.signal });
+    }
   }
 
   async write(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult> {

@@ -1,16 +1,17 @@
-import { DataMcpError } from '../../results/errors.js';
 import { checkRange, throwIfAborted } from '../abort.js';
 import type { ByteSource } from '../types.js';
+import { readBodyPrefix, wrongBytes, type ResponseBody } from './body.js';
 import type { S3Handle } from './client.js';
 import { s3Error } from './errors.js';
+import type { PrefetchedWindow } from './open.js';
 import type { ObjectRef } from './stat.js';
 
 /**
- * Ranged reads of one object. Every read sends an explicit `bytes=start-end` range — never a
- * suffix range (`bytes=-N`), which some S3-compatible stores get wrong — and `If-Match` with
- * the etag seen at open, so all reads come from one version of the object. The body is read
- * only up to the bytes asked for: a store that ignores the range cannot make us pull (or
- * buffer) the whole object.
+ * Ranged reads of one object. Reads inside the window fetched on open (the object's tail, see
+ * open.ts) are served from memory. Every other read sends an explicit `bytes=start-end` range
+ * and `If-Match` with the etag seen at open, so all reads come from one version of the object.
+ * The body is read only up to the bytes asked for (plus a small remainder, to keep the
+ * connection): a store that ignores the range cannot make us pull (or buffer) the whole object.
  */
 export class S3ByteSource implements ByteSource {
   constructor(
@@ -20,52 +21,53 @@ export class S3ByteSource implements ByteSource {
     private readonly ref: ObjectRef,
     private readonly handle: () => Promise<S3Handle>,
     private readonly connector: string,
+    private readonly window?: PrefetchedWindow,
   ) {}
 
   async read(start: number, end: number): Promise<Uint8Array> {
-    const { signal } = this.ref;
-    throwIfAborted(signal);
+    throwIfAborted(this.ref.signal);
     const range = checkRange(start, end, this.size);
-    const wanted = range.end - range.start;
-    if (wanted === 0) return new Uint8Array(0);
+    if (range.end === range.start) return new Uint8Array(0);
+    const window = this.window;
+    const windowEnd = window ? window.start + window.bytes.byteLength : 0;
+    if (!window || range.end <= window.start || range.end > windowEnd) return this.fetch(range.start, range.end);
+    // A copy: callers may keep or transfer what they get, and the window serves later reads too.
+    const held = window.bytes.slice(Math.max(0, range.start - window.start), range.end - window.start);
+    if (range.start >= window.start) return held;
+    // A footer bigger than the window: fetch only the part before it.
+    const head = await this.fetch(range.start, window.start);
+    const out = new Uint8Array(range.end - range.start);
+    out.set(head, 0);
+    out.set(held, head.byteLength);
+    return out;
+  }
+
+  private async fetch(start: number, end: number): Promise<Uint8Array> {
+    const { signal } = this.ref;
+    const wanted = end - start;
     // s3rver (and possibly others) answers `bytes=0-0` with the whole object; ask for two bytes
     // instead and keep one. Same result on a correct server.
-    const lastByte = range.start === 0 && wanted === 1 && this.size > 1 ? 1 : range.end - 1;
+    const lastByte = start === 0 && wanted === 1 && this.size > 1 ? 1 : end - 1;
     try {
       const { sdk, client } = await this.handle();
       const out = await client.send(
         new sdk.GetObjectCommand({
           Bucket: this.ref.bucket,
           Key: this.ref.key,
-          Range: `bytes=${range.start}-${lastByte}`,
+          Range: `bytes=${start}-${lastByte}`,
           ...(this.etag ? { IfMatch: this.etag } : {}),
         }),
         { abortSignal: signal },
       );
+      const body = out.Body as ResponseBody | undefined;
       const servedFrom = out.ContentRange ? Number(/^bytes (\d+)-/.exec(out.ContentRange)?.[1]) : 0;
-      if (servedFrom !== range.start) throw this.badRange();
-      return await readPrefix(out.Body as AsyncIterable<Uint8Array> | undefined, wanted, () => this.badRange());
+      if (servedFrom !== start) {
+        body?.destroy?.();
+        throw wrongBytes(this.path);
+      }
+      return await readBodyPrefix(body, wanted, out.ContentLength, () => wrongBytes(this.path));
     } catch (error) {
       throw s3Error(error, { connector: this.connector, operation: 'GetObject', path: this.path, signal });
     }
   }
-
-  private badRange(): DataMcpError {
-    return new DataMcpError('UPSTREAM_ERROR', `the store returned the wrong bytes for "${this.path}"`, 'Read it again; if it persists, the store does not support byte ranges correctly.');
-  }
-}
-
-/** Copies the first `wanted` bytes of a body, then stops reading (which closes the stream). */
-async function readPrefix(body: AsyncIterable<Uint8Array> | undefined, wanted: number, short: () => Error): Promise<Uint8Array> {
-  if (!body) throw short();
-  const out = new Uint8Array(wanted);
-  let filled = 0;
-  for await (const chunk of body) {
-    const take = Math.min(chunk.byteLength, wanted - filled);
-    out.set(chunk.subarray(0, take), filled);
-    filled += take;
-    if (filled === wanted) break;
-  }
-  if (filled < wanted) throw short();
-  return out;
 }

@@ -54,6 +54,7 @@ describe('s3 connector: buckets, wire behaviour, errors', () => {
   const reset = () => {
     proxy.requests.length = 0;
     delete proxy.fault;
+    proxy.realSuffixRanges = false;
   };
 
   it('lists exactly the configured buckets at the root, sorted and paged, without calling S3', async () => {
@@ -97,24 +98,28 @@ describe('s3 connector: buckets, wire behaviour, errors', () => {
     expect(page.entries.map((e) => `${e.kind}:${e.path}`)).toEqual(['object:data-lake/dir/a.csv', 'prefix:data-lake/dir/marker/']);
   });
 
-  it('ranged reads fetch only the asked bytes, with explicit ranges (never suffix ranges)', async () => {
+  it('ranged reads outside the tail fetched on open use explicit ranges and fetch only the asked bytes', async () => {
     reset();
+    proxy.realSuffixRanges = true;
     const source = await connector.open('data-lake/big.bin', call());
     const size = source.size;
+    expect(size).toBe(big.byteLength);
     expect(await source.read(100_000, 100_123)).toEqual(big.slice(100_000, 100_123));
     expect(await source.read(size - 8, size)).toEqual(big.slice(size - 8));
     expect(await source.read(0, 1)).toEqual(big.slice(0, 1));
-    const gets = proxy.requests.filter((r) => r.method === 'GET');
-    expect(gets.map((r) => r.range)).toEqual([`bytes=100000-100122`, `bytes=${size - 8}-${size - 1}`, 'bytes=0-1']);
-    expect(gets.map((r) => r.bytes)).toEqual([123, 8, 2]);
-    expect(proxy.requests.every((r) => !r.range?.startsWith('bytes=-'))).toBe(true);
+    expect(proxy.requests.map((r) => [r.method, r.range, r.bytes])).toEqual([
+      ['GET', 'bytes=-65536', 65536],
+      ['GET', 'bytes=100000-100122', 123],
+      // the last 8 bytes came with the open
+      ['GET', 'bytes=0-1', 2],
+    ]);
   });
 
   it('refuses bytes from a store that ignores the range', async () => {
     reset();
     const source = await connector.open('data-lake/big.bin', call());
     proxy.fault = (req) => (req.method === 'GET' ? { status: 200, body: 'x'.repeat(4096), headers: { 'content-type': 'application/octet-stream' } } : undefined);
-    const error = await failure(source.read(100, 200));
+    const error = await failure(source.read(100_000, 100_100));
     expect(error.code).toBe('UPSTREAM_ERROR');
   });
 
@@ -170,7 +175,8 @@ describe('s3 connector: buckets, wire behaviour, errors', () => {
     const controller = new AbortController();
     const source = await connector.open('data-lake/big.bin', call(scope, controller.signal));
     proxy.fault = () => 'hang';
-    const pending = source.read(0, 1000);
+    // Away from both ends: neither s3rver's window (the head) nor S3's (the tail) holds it.
+    const pending = source.read(100_000, 101_000);
     setTimeout(() => controller.abort(), 100);
     expect((await failure(pending)).code).toBe('CANCELLED');
   });

@@ -7,14 +7,18 @@ import { EVENT_DAYS } from './demo-rows.js';
 import { BUNDLED_DEMO_DATA_DIR, demoConfig, errorOf, ok } from './support.js';
 
 const BUCKET = 'demo-lake';
+/** Objects at the edges of open(): smaller than the tail it fetches, and empty. */
+const EDGE_BUCKET = 'edge-lake';
 const FILES = ['orders.csv', 'orders.parquet', 'customers.jsonl', ...EVENT_DAYS.map((d) => `events/${d}.jsonl`)];
 
 let s3: S3rverHandle;
 let h: Harness;
 
 beforeAll(async () => {
-  s3 = await startS3rver({ buckets: [BUCKET, 'empty-lake'] });
+  s3 = await startS3rver({ buckets: [BUCKET, 'empty-lake', EDGE_BUCKET] });
   for (const file of FILES) await s3.putObject(BUCKET, file, readFileSync(join(BUNDLED_DEMO_DATA_DIR, file)));
+  await s3.putObject(EDGE_BUCKET, 'tiny.csv', 'id,name\n1,zoë\n2,李\n');
+  await s3.putObject(EDGE_BUCKET, 'empty.csv', '');
   h = await startHarness({
     config: demoConfig({
       connectors: {
@@ -111,5 +115,51 @@ describe('s3 connector (s3rver) through the tools', () => {
     expect(err.code).toBe('NOT_FOUND');
     expect(JSON.stringify(result)).not.toContain(s3.endpoint);
     expect(JSON.stringify(result)).not.toContain('127.0.0.1');
+  });
+});
+
+describe('s3 object sizes come from the open (no HEAD), and the object-size ceiling still holds', () => {
+  let small: Harness;
+  const lake = (buckets: string[]) => ({
+    kind: 's3',
+    buckets,
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    force_path_style: true,
+    credentials: { access_key_id: S3RVER_CREDENTIALS.accessKeyId, secret_access_key: S3RVER_CREDENTIALS.secretAccessKey },
+  });
+  beforeAll(async () => {
+    small = await startHarness({
+      config: demoConfig({
+        connectors: { lake: lake([BUCKET, EDGE_BUCKET]) },
+        extra: { server: { env: 'dev', toolsets: ['catalog', 'data'], limits: { max_object_bytes: 100_000 } } },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('text objects over max_object_bytes are refused with their exact size; Parquet is read by ranges whatever its size', async () => {
+    for (const file of ['orders.csv', 'customers.jsonl']) {
+      const err = errorOf(await small.call('read_data', { connector: 'lake', path: `${BUCKET}/${file}` }));
+      expect(err.code, file).toBe('LIMIT_EXCEEDED');
+      expect(err.message, file).toContain(`${readFileSync(join(BUNDLED_DEMO_DATA_DIR, file)).byteLength} bytes`);
+    }
+    const parquet = ok(await small.call('read_data', { connector: 'lake', path: `${BUCKET}/orders.parquet`, columns: ['order_id'], limit: 5 }));
+    expect(parquet.rowCount).toBe(5);
+  });
+
+  it('a tiny object and an empty one: exact sizes in describe, rows from read_data', async () => {
+    const tiny = ok(await small.call('describe', { connector: 'lake', path: `${EDGE_BUCKET}/tiny.csv` }));
+    expect(tiny).toMatchObject({ format: 'csv', size: Buffer.byteLength('id,name\n1,zoë\n2,李\n') });
+    expect(ok(await small.call('read_data', { connector: 'lake', path: `${EDGE_BUCKET}/tiny.csv` })).rows).toEqual([
+      [1, 'zoë'],
+      [2, '李'],
+    ]);
+    const empty = ok(await small.call('describe', { connector: 'lake', path: `${EDGE_BUCKET}/empty.csv` }));
+    expect(empty).toMatchObject({ size: 0, etag: '"d41d8cd98f00b204e9800998ecf8427e"', columns: [], rowCount: 0, rowCountExact: true });
+    const read = ok(await small.call('read_data', { connector: 'lake', path: `${EDGE_BUCKET}/empty.csv` }));
+    expect(read).toMatchObject({ rows: [], rowCount: 0, bytesRead: 0, complete: true });
   });
 });

@@ -36,6 +36,15 @@ describe('s3 error mapping', () => {
     expect(error.detail).toMatchObject({ requestId: 'RID-1', extendedRequestId: 'XRID-1', upstreamCode: name, connector: 'lake' });
   });
 
+  it('an archived object (403 InvalidObjectState) says restore it, not fix the credentials', () => {
+    const error = s3Error(sdkError('InvalidObjectState', 403, 'The operation is not valid for the object storage class'), ctx());
+    expect(error.code).toBe('UPSTREAM_ERROR');
+    expect(error.message).toContain('"bucket/dir/file.csv"');
+    expect(error.message).toContain('archived');
+    expect(error.hint).toMatch(/restore/i);
+    expect(error.hint).not.toMatch(/credentials/);
+  });
+
   it('hints at browsing the parent prefix for missing objects and at credentials for denials', () => {
     expect(s3Error(sdkError('NoSuchKey', 404), ctx()).hint).toContain('"bucket/dir/"');
     expect(s3Error(sdkError('AccessDenied', 403), ctx()).hint).toMatch(/service account's AWS credentials/);

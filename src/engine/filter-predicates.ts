@@ -13,7 +13,7 @@ export type ColumnClass = 'number' | 'timestamp' | 'string' | 'bool' | 'null';
 
 export type LeafTest =
   | { kind: 'null_check'; wantNull: boolean }
-  | { kind: 'number'; test: (x: number) => boolean }
+  | { kind: 'number'; op: FilterLeaf['op']; values: number[]; test: (x: number) => boolean }
   | { kind: 'string'; test: (x: string) => boolean }
   | { kind: 'bool'; test: (x: boolean) => boolean }
   | { kind: 'never' };
@@ -59,7 +59,7 @@ export function compileLeaf(leaf: FilterLeaf, type: arrow.DataType): LeafTest {
   const values = shapeValues(leaf, where, describeExpected(cls)).map(convert);
   if (cls === 'bool') return { kind: 'bool', test: buildTest(leaf.op, values as boolean[]) };
   if (cls === 'string') return { kind: 'string', test: buildTest(leaf.op, values as string[]) };
-  return { kind: 'number', test: buildTest(leaf.op, values as number[]) };
+  return { kind: 'number', op: leaf.op, values: values as number[], test: buildTest(leaf.op, values as number[]) };
 }
 
 function describeExpected(cls: ColumnClass): string {
@@ -102,6 +102,53 @@ function converterFor(cls: ColumnClass, type: arrow.DataType, where: string): (v
         return ms === undefined ? mismatch(v) : ms * scale;
       };
     }
+  }
+}
+
+const TRUE = 2;
+
+/**
+ * Writes TRUE (2) or FALSE (0) into out[base + i] for each value of a numeric column, one
+ * tight loop per op so no closure is called per row. The comparisons are the same JS
+ * expressions as buildTest's (NaN compares as it does there); nulls are the caller's job.
+ */
+export function compareNumbers(op: FilterLeaf['op'], literals: number[], values: ArrayLike<number>, n: number, out: Uint8Array, base: number): void {
+  const a = literals[0]!;
+  const b = literals[1]!;
+  switch (op) {
+    case 'eq':
+      for (let i = 0; i < n; i++) out[base + i] = values[i] === a ? TRUE : 0;
+      return;
+    case 'ne':
+      for (let i = 0; i < n; i++) out[base + i] = values[i] !== a ? TRUE : 0;
+      return;
+    case 'lt':
+      for (let i = 0; i < n; i++) out[base + i] = values[i]! < a ? TRUE : 0;
+      return;
+    case 'lte':
+      for (let i = 0; i < n; i++) out[base + i] = values[i]! <= a ? TRUE : 0;
+      return;
+    case 'gt':
+      for (let i = 0; i < n; i++) out[base + i] = values[i]! > a ? TRUE : 0;
+      return;
+    case 'gte':
+      for (let i = 0; i < n; i++) out[base + i] = values[i]! >= a ? TRUE : 0;
+      return;
+    case 'between':
+      for (let i = 0; i < n; i++) {
+        const x = values[i]!;
+        out[base + i] = x >= a && x <= b ? TRUE : 0;
+      }
+      return;
+    case 'in':
+    case 'not_in': {
+      const set = new Set(literals);
+      const hit = op === 'in' ? TRUE : 0;
+      for (let i = 0; i < n; i++) out[base + i] = set.has(values[i]!) ? hit : TRUE - hit;
+      return;
+    }
+    default:
+      throw new Error(`unreachable numeric op ${op}`);
   }
 }
 

@@ -9,10 +9,10 @@
  * match nulls; use `is_null` to find them.
  */
 import * as arrow from 'apache-arrow';
-import { int64ToNumbers, getBit, isValidAt } from '../formats/raw.js';
+import { int64ToNumbers, isValidAt } from '../formats/raw.js';
 import { DataMcpError, invalidArgument } from '../results/errors.js';
 import { filterBoundsProblem, type Filter, type FilterLeaf } from './filter-schema.js';
-import { compileLeaf, type LeafTest } from './filter-predicates.js';
+import { compareNumbers, compileLeaf, type LeafTest } from './filter-predicates.js';
 
 export * from './filter-schema.js';
 export { takeRows } from './take.js';
@@ -75,8 +75,11 @@ function evaluate(node: Compiled, table: arrow.Table): Uint8Array {
   for (let c = 1; c < node.children.length; c++) {
     const next = evaluate(node.children[c]!, table);
     // Kleene logic with FALSE < UNKNOWN < TRUE: and = min, or = max.
-    if (node.kind === 'and') for (let i = 0; i < n; i++) out[i] = Math.min(out[i]!, next[i]!);
-    else for (let i = 0; i < n; i++) out[i] = Math.max(out[i]!, next[i]!);
+    if (node.kind === 'and') {
+      for (let i = 0; i < n; i++) if (next[i]! < out[i]!) out[i] = next[i]!;
+    } else {
+      for (let i = 0; i < n; i++) if (next[i]! > out[i]!) out[i] = next[i]!;
+    }
   }
   return out;
 }
@@ -95,38 +98,59 @@ function evaluateLeaf(column: string, test: LeafTest, table: arrow.Table): Uint8
 
 function evaluateChunk(test: LeafTest, data: arrow.Data, out: Uint8Array, base: number): void {
   const n = data.length;
-  const hasNulls = data.nullCount > 0;
   switch (test.kind) {
-    case 'null_check':
-      for (let i = 0; i < n; i++) out[base + i] = isValidAt(data, i) !== test.wantNull ? TRUE : FALSE;
+    case 'null_check': {
+      out.fill(test.wantNull ? FALSE : TRUE, base, base + n);
+      // Only null rows change: they become the opposite answer.
+      forEachNull(data, (i) => (out[base + i] = test.wantNull ? TRUE : FALSE));
       return;
+    }
     case 'never':
       out.fill(UNKNOWN, base, base + n);
       return;
     case 'bool': {
       const bits = data.values as Uint8Array;
-      for (let i = 0; i < n; i++) {
-        out[base + i] = hasNulls && !isValidAt(data, i) ? UNKNOWN : test.test(getBit(bits, data.offset + i)) ? TRUE : FALSE;
-      }
-      return;
+      const ifTrue = test.test(true) ? TRUE : FALSE;
+      const ifFalse = test.test(false) ? TRUE : FALSE;
+      for (let i = 0, bit = data.offset; i < n; i++, bit++) out[base + i] = (bits[bit >> 3]! & (1 << (bit & 7))) !== 0 ? ifTrue : ifFalse;
+      break;
     }
     case 'number': {
       const raw = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array;
       const values = raw instanceof BigInt64Array || raw instanceof BigUint64Array ? int64ToNumbers(raw, raw instanceof BigInt64Array) : raw;
-      for (let i = 0; i < n; i++) {
-        out[base + i] = hasNulls && !isValidAt(data, i) ? UNKNOWN : test.test(values[i]!) ? TRUE : FALSE;
-      }
-      return;
+      compareNumbers(test.op, test.values, values, n, out, base);
+      break;
     }
     case 'string':
       if (arrow.DataType.isDictionary(data.type)) {
-        const perEntry = dictionaryEntries(data.dictionary!).map((s) => (s === undefined ? UNKNOWN : test.test(s) ? TRUE : FALSE));
+        const perEntry = Uint8Array.from(dictionaryEntries(data.dictionary!), (s) => (s === undefined ? UNKNOWN : test.test(s) ? TRUE : FALSE));
         const codes = data.values as ArrayLike<number>;
-        for (let i = 0; i < n; i++) out[base + i] = hasNulls && !isValidAt(data, i) ? UNKNOWN : perEntry[codes[i]!]!;
+        // A null row's code may point anywhere; forEachNull below overwrites it.
+        for (let i = 0; i < n; i++) out[base + i] = perEntry[codes[i]!] ?? UNKNOWN;
       } else {
         const strings = utf8Strings(data);
         for (let i = 0; i < n; i++) out[base + i] = strings[i] === undefined ? UNKNOWN : test.test(strings[i]!) ? TRUE : FALSE;
       }
+  }
+  // Comparisons with a null cell are unknown, whatever the loop above wrote there.
+  forEachNull(data, (i) => (out[base + i] = UNKNOWN));
+}
+
+/** Calls `visit` with each null row of a chunk, skipping whole bytes of valid rows. */
+function forEachNull(data: arrow.Data, visit: (i: number) => void): void {
+  const bitmap = data.nullBitmap;
+  if (data.nullCount === 0 || bitmap == null || bitmap.length === 0) return;
+  const n = data.length;
+  const offset = data.offset;
+  let i = 0;
+  while (i < n) {
+    const bit = offset + i;
+    if ((bit & 7) === 0 && i + 8 <= n && bitmap[bit >> 3] === 0xff) {
+      i += 8;
+      continue;
+    }
+    if ((bitmap[bit >> 3]! & (1 << (bit & 7))) === 0) visit(i);
+    i++;
   }
 }
 
@@ -153,10 +177,15 @@ function utf8Strings(data: arrow.Data): (string | undefined)[] {
   return out;
 }
 
+/** Rows that are TRUE, increasing. Branch-free (TRUE >> 1 is 1, the others 0): about half the rows may match, unpredictably. */
 function selectTrue(result: Uint8Array, n: number): Uint32Array {
   let count = 0;
-  for (let i = 0; i < n; i++) if (result[i] === TRUE) count++;
-  const indices = new Uint32Array(count);
-  for (let i = 0, k = 0; i < n; i++) if (result[i] === TRUE) indices[k++] = i;
-  return indices;
+  for (let i = 0; i < n; i++) count += result[i]! >> 1;
+  // One spare slot: every row is written, and only a TRUE one moves the cursor past it.
+  const indices = new Uint32Array(count + 1);
+  for (let i = 0, k = 0; i < n; i++) {
+    indices[k] = i;
+    k += result[i]! >> 1;
+  }
+  return indices.subarray(0, count);
 }

@@ -121,7 +121,7 @@ describe('the built CLI over stdio', () => {
   it('check prints the tools that would be served', async () => {
     const run = await runCli(['check']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('tools served (7): whoami, list_connectors, browse, describe, read_data, summarize, query');
+    expect(run.stdout).toContain('tools served (13): whoami, list_connectors, browse, describe, read_data, summarize, query, run_probe, session_create, session_put, session_get, session_list, session_close');
   });
 
   it('demo walks the tour and exits 0', async () => {

@@ -176,3 +176,71 @@ describe('raw-buffer paths', () => {
     expect(takeRows(table, new Uint32Array(0)).numRows).toBe(0);
   });
 });
+
+describe('specialized loops agree with a row-by-row reference', () => {
+  // 3 batches of 300 rows (not multiples of 8), nulls in runs and scattered, NaN in the floats.
+  const batchOf = (start: number) => {
+    const rows = Array.from({ length: 300 }, (_, k) => start + k);
+    const isNull = (i: number) => i % 13 === 0 || (i >= 40 && i < 60);
+    return new arrow.Table({
+      f: arrow.vectorFromArray(rows.map((i) => (isNull(i) ? null : i % 17 === 0 ? Number.NaN : (i % 50) - 20.5)), new arrow.Float64()),
+      i: arrow.vectorFromArray(rows.map((i) => (isNull(i + 1) ? null : (i * 7) % 23)), new arrow.Int32()),
+      b: arrow.vectorFromArray(rows.map((i) => (isNull(i + 2) ? null : BigInt((i % 9) - 4))), new arrow.Int64()),
+      u: arrow.vectorFromArray(rows.map((i) => (i % 4) * 100), new arrow.Uint8()),
+      ok: arrow.vectorFromArray(rows.map((i) => (isNull(i + 3) ? null : i % 3 === 0)), new arrow.Bool()),
+    }).batches[0]!;
+  };
+  const table: arrow.Table = new arrow.Table([batchOf(0), batchOf(300), batchOf(600)]);
+  const column = (name: string) => Array.from(table.getChild(name)! as Iterable<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+  const cells: Record<string, unknown[]> = Object.fromEntries(['f', 'i', 'b', 'u', 'ok'].map((n) => [n, column(n)]));
+  const compare = (op: string, x: number, value: unknown): boolean => {
+    const [a, b] = (Array.isArray(value) ? value : [value]) as number[];
+    if (op === 'in' || op === 'not_in') return (value as number[]).includes(x) === (op === 'in');
+    return { eq: x === a, ne: x !== a, lt: x < a!, lte: x <= a!, gt: x > a!, gte: x >= a!, between: x >= a! && x <= b! }[op as 'eq']!;
+  };
+  const expected = (name: string, op: string, value: unknown, negate = false) =>
+    cells[name]!.flatMap((x, row) => (x !== null && compare(op, x as number, value) !== negate ? [row] : []));
+  const run = (filter: Filter) => Array.from(compileFilter(filter, table.schema)(table));
+  const cases: [string, unknown][] = [['eq', 4], ['ne', 4], ['lt', 0], ['lte', 1], ['gt', 2], ['gte', 3], ['between', [-2, 5]], ['in', [0, 3, 100]], ['not_in', [0, 3, 100]]];
+
+  it.each(['f', 'i', 'b', 'u'])('every numeric op on column %s, and its negation (nulls never match)', (name) => {
+    for (const [op, value] of cases) {
+      const leaf = { column: name, op, value } as Filter;
+      expect(run(leaf), `${name} ${op}`).toEqual(expected(name, op, value));
+      expect(run({ not: leaf }), `not ${name} ${op}`).toEqual(expected(name, op, value, true));
+    }
+  });
+
+  it('null checks and bools over long null runs', () => {
+    for (const name of ['f', 'i', 'b', 'ok']) {
+      expect(run({ column: name, op: 'is_null' })).toEqual(cells[name]!.flatMap((x, row) => (x === null ? [row] : [])));
+      expect(run({ column: name, op: 'is_not_null' })).toEqual(cells[name]!.flatMap((x, row) => (x !== null ? [row] : [])));
+    }
+    expect(run({ column: 'ok', op: 'eq', value: true })).toEqual(cells.ok!.flatMap((x, row) => (x === true ? [row] : [])));
+    expect(run({ not: { column: 'ok', op: 'in', value: [true] } })).toEqual(cells.ok!.flatMap((x, row) => (x === false ? [row] : [])));
+  });
+
+  it('and / or over columns with nulls in different rows', () => {
+    const both = run({ and: [{ column: 'f', op: 'gt', value: 0 }, { column: 'i', op: 'lt', value: 10 }] });
+    expect(both).toEqual(cells.f!.flatMap((x, row) => (x !== null && (x as number) > 0 && cells.i![row] !== null && (cells.i![row] as number) < 10 ? [row] : [])));
+    const either = run({ or: [{ column: 'f', op: 'gt', value: 0 }, { column: 'i', op: 'lt', value: 10 }] });
+    expect(either).toEqual(cells.f!.flatMap((x, row) => ((x !== null && (x as number) > 0) || (cells.i![row] !== null && (cells.i![row] as number) < 10) ? [row] : [])));
+  });
+
+  it('reads sliced tables at any bit offset', () => {
+    for (const start of [1, 5, 8, 43, 299, 301]) {
+      const sliced = table.slice(start, start + 400);
+      const got = Array.from(compileFilter({ column: 'f', op: 'gte', value: 0 }, sliced.schema)(sliced));
+      expect(got, `slice at ${start}`).toEqual(expected('f', 'gte', 0).filter((r) => r >= start && r < start + 400).map((r) => r - start));
+      const nulls = Array.from(compileFilter({ column: 'ok', op: 'is_null' }, sliced.schema)(sliced));
+      expect(nulls).toEqual(cells.ok!.flatMap((x, row) => (x === null && row >= start && row < start + 400 ? [row - start] : [])));
+    }
+  });
+
+  it('selects nothing, everything, and from an empty table', () => {
+    expect(run({ column: 'u', op: 'gt', value: 1000 })).toEqual([]);
+    expect(run({ column: 'u', op: 'gte', value: 0 })).toHaveLength(table.numRows);
+    const empty = table.slice(0, 0);
+    expect(Array.from(compileFilter({ column: 'f', op: 'gt', value: 0 }, empty.schema)(empty))).toEqual([]);
+  });
+});

@@ -22,9 +22,29 @@ export async function encodeTableBlob(header: unknown, table: Table): Promise<Ui
   return Buffer.concat([prefix, body]);
 }
 
+/**
+ * Recently decoded blobs, checked against the exact bytes (a memcmp, far cheaper than inflating
+ * and decoding again), so a hot cached entry is decoded once. Tables are immutable here.
+ */
+const recent: Array<{ bytes: Buffer; decoded: { header: unknown; table: Table } }> = [];
+const RECENT_MAX = 16;
+/** Only small blobs are remembered: the point is hot small answers, not holding big ones twice. */
+const RECENT_MAX_BYTES = 1024 * 1024;
+
 /** Undefined for bytes that are not such a blob (another writer, a corrupted entry). */
 export async function decodeTableBlob<H>(value: Uint8Array): Promise<{ header: H; table: Table } | undefined> {
   const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const known = recent.find((r) => r.bytes.length === bytes.length && r.bytes.equals(bytes));
+  if (known) return known.decoded as { header: H; table: Table };
+  const decoded = await decodeFresh<H>(bytes);
+  if (decoded && bytes.length <= RECENT_MAX_BYTES) {
+    if (recent.length >= RECENT_MAX) recent.shift();
+    recent.push({ bytes: Buffer.from(bytes), decoded });
+  }
+  return decoded;
+}
+
+async function decodeFresh<H>(bytes: Buffer): Promise<{ header: H; table: Table } | undefined> {
   if (bytes.length < 8 || bytes.readUInt32BE(0) !== MAGIC) return undefined;
   const headerLength = bytes.readUInt32BE(4);
   try {

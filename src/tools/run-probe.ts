@@ -8,6 +8,9 @@ import { requestFor } from './common.js';
 import { dataOutputShape } from './common.js';
 import { defineTool } from './define-tool.js';
 import { targetPath } from './write-common.js';
+import type * as ProbeRun from '../probe/run.js';
+
+type ProbeRunModule = typeof ProbeRun;
 
 export interface ProbePlan {
   parsed: ParsedProbe;
@@ -29,6 +32,9 @@ const STEP_HELP = [
   'limit {rows, offset?}',
   'sample {rows? | fraction?, seed?}',
 ].join('; ');
+
+/** The probe runner pulls in the engine and Arrow; loaded on the first probe, once. */
+let probeModule: Promise<ProbeRunModule> | undefined;
 
 export const runProbe = defineTool({
   name: 'run_probe',
@@ -64,7 +70,7 @@ export const runProbe = defineTool({
   },
   async handler(args, ctx) {
     // Loaded on first use: the engine pulls in Arrow, which start-up must not pay for.
-    const { runProbeHandler } = await import('../probe/run.js');
-    return runProbeHandler(args, ctx, ctx.plan as ProbePlan);
+    probeModule ??= import('../probe/run.js');
+    return (await probeModule).runProbeHandler(args, ctx, ctx.plan as ProbePlan);
   },
 });

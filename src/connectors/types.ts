@@ -86,6 +86,12 @@ export interface ByteSource {
   readonly path: string;
   readonly size: number;
   readonly etag?: string;
+  /**
+   * Names these exact bytes across calls (connector, path and a strong store version such as
+   * an S3 ETag), when the store gives one: readers may reuse what they parsed of it before (a
+   * Parquet footer). Absent when the store has no strong version (a local file's mtime is not).
+   */
+  readonly version?: string;
   /** Bytes [start, end) — end exclusive, like Array.slice. */
   read(start: number, end: number): Promise<Uint8Array>;
 }

@@ -166,6 +166,7 @@ function countingSource(source: ByteSource): { source: ByteSource; bytes: number
       path: source.path,
       size: source.size,
       ...(source.etag !== undefined ? { etag: source.etag } : {}),
+      ...(source.version !== undefined ? { version: source.version } : {}),
       read: async (start: number, end: number): Promise<Uint8Array> => {
         const bytes = await source.read(start, end);
         counter.bytes += bytes.byteLength;

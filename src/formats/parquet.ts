@@ -5,6 +5,7 @@
  * parquet-row-group.ts (flat columns straight from their pages, the rest through hyparquet).
  */
 import * as arrow from 'apache-arrow';
+import { LRUCache } from 'lru-cache';
 import { parquetMetadataAsync, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import type { ByteSource } from '../connectors/types.js';
 import { isDataMcpError, invalidArgument } from '../results/errors.js';
@@ -36,10 +37,20 @@ export interface OpenParquet {
   columns: ParquetColumn[];
 }
 
+/**
+ * Parsed footers of object versions read recently, keyed by `ByteSource.version` (connector,
+ * path and the store's strong version, e.g. an S3 ETag): a repeated scan of the same object —
+ * an agent probing it again, a glob re-read — skips the footer request and its parse. The
+ * object was still opened through the store with the caller's own credentials this call.
+ */
+const footers = new LRUCache<string, FileMetaData>({ max: 256 });
+
 export async function openParquet(source: ByteSource): Promise<OpenParquet> {
   const file = asyncBufferOf(source);
   try {
-    const metadata = await parquetMetadataAsync(file, { parsers: epochMillisParsers, initialFetchSize: Math.min(source.size, FOOTER_FETCH_BYTES) });
+    const known = source.version ? footers.get(source.version) : undefined;
+    const metadata = known ?? (await parquetMetadataAsync(file, { parsers: epochMillisParsers, initialFetchSize: Math.min(source.size, FOOTER_FETCH_BYTES) }));
+    if (!known && source.version) footers.set(source.version, metadata);
     return { file, metadata, columns: parquetColumns(parquetSchema(metadata), metadata) };
   } catch (error) {
     throw toParquetError(error, source.path);

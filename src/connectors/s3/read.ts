@@ -24,6 +24,11 @@ export class S3ByteSource implements ByteSource {
     private readonly window?: PrefetchedWindow,
   ) {}
 
+  /** The store's own version of the object: every read is pinned to it with If-Match. */
+  get version(): string | undefined {
+    return this.etag ? JSON.stringify(['s3', this.connector, this.path, this.etag, this.size]) : undefined;
+  }
+
   async read(start: number, end: number): Promise<Uint8Array> {
     throwIfAborted(this.ref.signal);
     const range = checkRange(start, end, this.size);

@@ -183,4 +183,27 @@ describe('s3 connector: open without a HEAD', () => {
     proxy.fault = () => 'hang';
     expect((await failure(connector.open('lake/big.bin', call(AbortSignal.timeout(200))))).code).toBe('TIMEOUT');
   });
+  it('a repeated scan of the same object version reuses its parsed footer; a new version is read afresh', async () => {
+    await server.putObject('lake', 'again.parquet', parquet);
+    const scan = async () => {
+      const source = await connector.open('lake/again.parquet', call());
+      return readTable(source, { format: 'parquet', filter: { column: 'id', op: 'between', value: [GROUP_ROWS, GROUP_ROWS + 9] }, limit: 100, maxRows: 1_000_000 });
+    };
+    as('s3rver'); // s3rver answers a suffix range with the start of the object: the footer costs a GET of its own
+    const first = await scan();
+    const firstGets = proxy.requests.length;
+    proxy.requests.length = 0;
+    const second = await scan();
+    expect(seen()).toHaveLength(firstGets - 1); // no footer GET
+    expect(second.table.numRows).toBe(10);
+    expect([...second.table.getChild('id')!.toArray()]).toEqual([...first.table.getChild('id')!.toArray()]);
+    // Replaced object (new ETag): the old footer must not be used, or the offsets would be wrong.
+    const ids = Array.from({ length: 50 }, (_, i) => 1_000_000 + i);
+    await server.putObject('lake', 'again.parquet', new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: ids, type: 'INT32' }] })));
+    proxy.requests.length = 0;
+    const source = await connector.open('lake/again.parquet', call());
+    const replaced = await readTable(source, { format: 'parquet', filter: { column: 'id', op: 'gte', value: 1_000_040 }, limit: 100, maxRows: 1_000_000 });
+    expect([...replaced.table.getChild('id')!.toArray()]).toEqual(ids.slice(40));
+    expect(replaced.table.schema.fields.map((f) => f.name)).toEqual(['id']);
+  });
 });

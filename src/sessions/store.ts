@@ -9,7 +9,6 @@ import type { Table } from 'apache-arrow';
 import type { Cache } from '../cache/types.js';
 import type { AuthzRequest } from '../policy/types.js';
 import { invalidArgument, limitExceeded, notFound } from '../results/errors.js';
-import { decodeTableBlob, encodeTableBlob } from '../cache/table-blob.js';
 
 export interface SessionLimits {
   ttlSeconds: number;
@@ -122,6 +121,8 @@ export class PrincipalSessions {
   }
 
   async putDataset(id: string, name: string, table: Table, requests: AuthzRequest[]): Promise<SessionManifest> {
+    // Loaded on first use: zlib and Arrow's IPC writer are not needed to start the server.
+    const { encodeTableBlob } = await import('../cache/table-blob.js');
     const blob = await encodeTableBlob({ requests } satisfies StoredDataset, table);
     const { typeName } = await import('../formats/columns.js');
     return this.update(id, async (manifest) => {
@@ -140,6 +141,7 @@ export class PrincipalSessions {
       throw notFound(`session has no dataset "${name.slice(0, 64)}"`, `Datasets in this session: ${names}.`);
     }
     const stored = await this.cache.get(this.datasetKey(manifest.id, name));
+    const { decodeTableBlob } = await import('../cache/table-blob.js');
     const decoded = stored.value ? await decodeTableBlob<StoredDataset>(stored.value) : undefined;
     if (!decoded) throw notFound(`dataset "${name}" is no longer held (evicted from the cache)`, 'Run the probe again with save_as.');
     return { table: decoded.table, requests: decoded.header.requests };

@@ -4,6 +4,8 @@ import { releaseClient, type PgClient, type PgPool } from './pool.js';
 
 /** After a cancel, how long a statement may take to stop before its connection is cut instead. */
 export const CANCEL_GRACE_MS = 2_000;
+/** How often an unanswered cancel is sent again within the grace period. */
+const CANCEL_RESEND_MS = 200;
 
 /**
  * One checked-out connection and the transaction on it. Steps run under the call's signal: an
@@ -31,11 +33,17 @@ export class PgSession {
     const running = work();
     if (!signal) return running;
     let grace: NodeJS.Timeout | undefined;
+    let resend: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const stopped = new Promise<never>((_, reject) => {
       onAbort = () => {
         this.cancelled = true;
-        void cancelBackend(this.client, this.pool, this.target).catch(() => undefined);
+        const cancel = () => void cancelBackend(this.client, this.pool, this.target).catch(() => undefined);
+        cancel();
+        // PostgreSQL drops a CancelRequest that arrives before the statement has started (one
+        // sent just as the query goes out): repeat it until the step settles or grace ends.
+        resend = setInterval(cancel, CANCEL_RESEND_MS);
+        resend.unref();
         grace = setTimeout(() => {
           // The cancel did not land in time: cut the connection; the server ends the backend.
           void this.release(true).then(() => reject(abortError(signal)));
@@ -49,6 +57,7 @@ export class PgSession {
     } finally {
       if (onAbort) signal.removeEventListener('abort', onAbort);
       if (grace) clearTimeout(grace);
+      if (resend) clearInterval(resend);
       running.catch(() => undefined);
     }
   }

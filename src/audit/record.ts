@@ -38,7 +38,14 @@ export interface AuditOutcome {
   /** Upstream job / statement ids, for correlation with the cloud's own logs. */
   upstream?: Record<string, string>;
   /** Probes: the sources read, the steps run and where the result was delivered. */
-  lineage?: { sources: string[]; steps: string[]; destination?: string };
+  lineage?: Lineage;
+}
+
+/** Where a result came from and went: sources → steps → destination. */
+export interface Lineage {
+  sources: string[];
+  steps: string[];
+  destination?: string;
 }
 
 interface Chained {

@@ -1,8 +1,7 @@
 import type { AuditLog } from '../audit/audit-log.js';
-import { auditPrincipal } from '../audit/record.js';
+import { auditPrincipal, type Lineage } from '../audit/record.js';
 import type { CacheStatus } from '../cache/types.js';
 import type { Principal } from '../identity/principal.js';
-import type { Lineage } from '../tools/define-tool.js';
 import type { DecisionRecord } from './authorize.js';
 import type { OutcomeStatus } from './errors.js';
 

@@ -13,7 +13,7 @@ import { scrubDeep, scrubRegistered } from '../results/scrub.js';
 import type { OpaqueTokens } from '../results/handles.js';
 import type { ResultStore } from '../results/result-store.js';
 import type { LiveResults } from '../results/live-results.js';
-import type { SessionStore } from '../sessions/store.js';
+import type { PrincipalSessions, SessionStore } from '../sessions/store.js';
 import { cacheKey } from '../cache/keys.js';
 import type { ProcessorRegistry } from '../engine/registry.js';
 import { lockedCompute } from '../cache/locked-compute.js';
@@ -160,6 +160,8 @@ export class Gate {
 
   private toolContext(tool: ToolDefinition, principal: Principal, authz: CallAuthorization, signal: AbortSignal, extra: CallExtra, binding: ToolContext['binding'], plan: unknown): ToolContext {
     const { registry, tokens } = this.deps;
+    const deps = this.deps;
+    let sessions: PrincipalSessions | undefined;
     return {
       principal,
       tool: tool.name,
@@ -190,7 +192,11 @@ export class Gate {
             ...(shouldStore ? { shouldStore } : {}),
           }),
       },
-      sessions: this.deps.sessions.forScope(binding.principalScope),
+      // Hashed on first use: most calls never touch a session.
+      get sessions() {
+        sessions ??= deps.sessions.forScope(binding.principalScope);
+        return sessions;
+      },
       storedResult: async (handle) => {
         const raw = handle.startsWith('result://') ? handle.slice('result://'.length).split('?', 1)[0]! : handle;
         const { id, live } = this.deps.tokens.open('handle', raw, binding) as { id: string; live?: number };

@@ -1,5 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import type { StepLimits } from '../engine/processor.js';
+import { throwIfAborted } from '../results/abort.js';
 import { DataMcpError, limitExceeded } from '../results/errors.js';
 import { stepError, type ParsedProbe } from './plan.js';
 
@@ -36,14 +37,14 @@ export async function executeSteps(
   };
   const stats: StepStat[] = [];
   for (const step of probe.steps) {
-    if (options.signal.aborted) throw new DataMcpError('CANCELLED', 'the probe was cancelled', 'Run it again when ready.');
+    throwIfAborted(options.signal);
     await options.onStep?.(step.number, probe.steps.length, step.op);
     const started = performance.now();
     let output: arrow.Table;
     try {
       output = await step.processor.run(step.args, tableOf(step.input), { tableOf, limits: options.limits, signal: options.signal });
     } catch (err) {
-      if (options.signal.aborted) throw new DataMcpError('CANCELLED', 'the probe was cancelled', 'Run it again when ready.');
+      throwIfAborted(options.signal);
       throw stepError(step, err);
     }
     if (output.numRows > options.limits.maxRows) {

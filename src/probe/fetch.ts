@@ -16,6 +16,8 @@ import { requestFor } from '../tools/common.js';
 import type { QueryPlan } from '../tools/query-plan.js';
 import { queryRequestFor } from '../tools/query-request.js';
 import { readSource } from '../tools/read-source.js';
+import { CAST_TARGETS } from '../engine/ops/cast.js';
+import { arrowTypeFor, type OutputType } from '../engine/expr/types.js';
 import { sourceKind, type ObjectSource, type SourceSpec } from './spec.js';
 
 export interface LocatedSource {
@@ -47,12 +49,10 @@ export async function locate(name: string, spec: SourceSpec, ctx: ToolContext, q
   const kind = sourceKind(spec);
   if ('sql' in spec) return { name, spec, kind, version: { sql: spec.sql, params: spec.params ?? {} }, query: queries.get(name)! };
   if ('session' in spec) {
-    const manifest = await ctx.sessions.get(spec.session);
-    const { table, requests } = await ctx.sessions.getDataset(spec.session, spec.dataset);
+    const { table, requests, info } = await ctx.sessions.getDataset(spec.session, spec.dataset);
     // The dataset was made under grants the policy may since have withdrawn.
     ctx.authorize(requests);
-    const info = manifest.datasets.find((d) => d.name === spec.dataset);
-    return { name, spec, kind, version: { session: spec.session, dataset: spec.dataset, version: info?.version ?? '' }, table };
+    return { name, spec, kind, version: { session: spec.session, dataset: spec.dataset, version: info.version }, table };
   }
   if ('result' in spec) return { name, spec, kind, version: { result: spec.result }, table: await ctx.storedResult(spec.result) };
   return locateObjects(name, spec, ctx);
@@ -89,22 +89,7 @@ export async function schemaOf(source: LocatedSource, ctx: ToolContext): Promise
 
 /** Arrow type of a described column (the reader may still choose another width; plans re-check on the data). */
 function typeOfName(name: string): arrow.DataType {
-  switch (name) {
-    case 'int32':
-      return new arrow.Int32();
-    case 'int64':
-      return new arrow.Int64();
-    case 'float64':
-      return new arrow.Float64();
-    case 'bool':
-      return new arrow.Bool();
-    case 'timestamp':
-      return new arrow.TimestampMillisecond();
-    case 'null':
-      return new arrow.Null();
-    default:
-      return new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
-  }
+  return arrowTypeFor((CAST_TARGETS as readonly string[]).includes(name) || name === 'null' ? (name as OutputType) : 'string');
 }
 
 export async function fetchSource(source: LocatedSource, ctx: ToolContext): Promise<FetchedSource> {

@@ -134,9 +134,10 @@ export class PrincipalSessions {
   }
 
   /** A dataset and the grants it was made under (the caller re-checks them: policy may have changed). */
-  async getDataset(id: string, name: string): Promise<{ table: Table; requests: AuthzRequest[] }> {
+  async getDataset(id: string, name: string): Promise<{ table: Table; requests: AuthzRequest[]; info: DatasetInfo }> {
     const manifest = await this.get(id);
-    if (!manifest.datasets.some((d) => d.name === name)) {
+    const info = manifest.datasets.find((d) => d.name === name);
+    if (!info) {
       const names = manifest.datasets.map((d) => JSON.stringify(d.name)).join(', ') || 'none';
       throw notFound(`session has no dataset "${name.slice(0, 64)}"`, `Datasets in this session: ${names}.`);
     }
@@ -144,7 +145,7 @@ export class PrincipalSessions {
     const { decodeTableBlob } = await import('../cache/table-blob.js');
     const decoded = stored.value ? await decodeTableBlob<StoredDataset>(stored.value) : undefined;
     if (!decoded) throw notFound(`dataset "${name}" is no longer held (evicted from the cache)`, 'Run the probe again with save_as.');
-    return { table: decoded.table, requests: decoded.header.requests };
+    return { table: decoded.table, requests: decoded.header.requests, info };
   }
 
   /** Removes the session and everything in it; returns what it held. */

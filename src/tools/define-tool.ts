@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import type { Lineage } from '../audit/record.js';
 import type { CacheStatus } from '../cache/types.js';
 import type { ProcessorRegistry } from '../engine/registry.js';
 import type { z } from 'zod';
@@ -36,12 +37,6 @@ export interface ToolOutput {
   audit?: { rows?: number; bytes?: number; upstream?: Record<string, string>; lineage?: Lineage };
 }
 
-/** Where a result came from and went: sources → steps → destination (probes, in the audit record). */
-export interface Lineage {
-  sources: string[];
-  steps: string[];
-  destination?: string;
-}
 
 export type AuthorizeResult = AuthzRequest[] | { requests: AuthzRequest[]; plan: unknown };
 

@@ -9,7 +9,7 @@
  * types are documented in aggregate-plan.ts.
  */
 import * as arrow from 'apache-arrow';
-import { throwIfAborted } from '../../connectors/abort.js';
+import { throwIfAborted } from '../../results/abort.js';
 import { gatherColumn } from '../gather.js';
 import { columnChunks, groupStream, keyKind } from '../keys.js';
 import type { Processor } from '../processor.js';

@@ -7,7 +7,7 @@
  */
 import type * as arrow from 'apache-arrow';
 import { z } from 'zod';
-import { throwIfAborted } from '../../connectors/abort.js';
+import { throwIfAborted } from '../../results/abort.js';
 import { typeName } from '../../formats/columns.js';
 import { invalidArgument } from '../../results/errors.js';
 import { groupIds, keyKind } from '../keys.js';

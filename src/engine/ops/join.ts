@@ -11,7 +11,7 @@
  * would exceed `limits.maxRows` fails first, cheaply.
  */
 import * as arrow from 'apache-arrow';
-import { throwIfAborted } from '../../connectors/abort.js';
+import { throwIfAborted } from '../../results/abort.js';
 import { nullColumn } from '../../formats/columns.js';
 import { castData } from '../../formats/unify.js';
 import { limitExceeded } from '../../results/errors.js';

@@ -24,19 +24,25 @@ export const whoami = defineTool({
     toolsets: z.array(z.string()),
     credentialScopes: z.object({ aws: z.string(), gcp: z.string() }),
     connectors: z.array(z.object({ name: z.string(), kind: z.string(), env: z.string(), allowedActions: z.array(z.string()) })),
+    hiddenConnectors: z.number().int().describe('Configured connectors on which you hold no connector-wide action: not named here.'),
     notices: z.array(z.string()),
   }),
   authorize: () => [],
   async handler(_args, ctx) {
     const p = ctx.principal;
-    const connectors = ctx.connectorInfos().map((info) => ({
+    const probed = ctx.connectorInfos().map((info) => ({
       name: info.name,
       kind: info.kind,
       env: info.env,
       allowedActions: PROBED_ACTIONS.filter((action) => ctx.check({ action, resource: { type: 'Connector', connector: info.name } }).allowed),
     }));
+    // A connector the principal holds nothing on is not named, as list_connectors does not name
+    // it: its name, kind and environment are themselves facts about the estate.
+    const connectors = probed.filter((c) => c.allowedActions.length > 0);
+    const hiddenConnectors = probed.length - connectors.length;
     const notices: string[] = [];
     if (p.authMode === 'none') notices.push(`auth.mode is "none": every call on this server runs as ${p.saId}, whoever sends it.`);
+    if (hiddenConnectors > 0) notices.push(`${hiddenConnectors} other configured connector(s) grant you no connector-wide action and are not named; paths granted to you inside them still work.`);
     if (ctx.embedded) notices.push('This is the embedded demo (no config): a local folder of sample data, read-only.');
     const structured = {
       serviceAccount: p.saId,
@@ -49,11 +55,12 @@ export const whoami = defineTool({
       toolsets: ctx.config.server.toolsets,
       credentialScopes: { aws: p.aws.id, gcp: p.gcp.id },
       connectors,
+      hiddenConnectors,
       notices,
     };
     const lines = [
       `You are service account ${p.saId} (roles: ${p.roles.join(', ') || 'none'}) in environment ${structured.environment}.`,
-      ...connectors.map((c) => `- ${c.name} (${c.kind}, env ${c.env}): ${c.allowedActions.join(', ') || 'no actions on the whole connector (some paths may still be granted)'}`),
+      ...connectors.map((c) => `- ${c.name} (${c.kind}, env ${c.env}): ${c.allowedActions.join(', ')}`),
       ...notices,
     ];
     return { structured, summary: lines.join('\n') };

@@ -14,6 +14,7 @@ import { createRuntime, type Runtime } from '../../../src/runtime.js';
 import { createServer } from '../../../src/server.js';
 import { errorCode, type CallResult } from '../../helpers/harness.js';
 import { token } from '../tools/tokens.js';
+import { recordFigure } from '../../security/figures.js';
 import { captureProcessStderr, stderrCapture } from './stderr-capture.js';
 
 /**
@@ -223,8 +224,10 @@ function sinkTexts(): Record<string, string> {
 }
 
 describe('canary secrets', () => {
-  it('ran every served tool, with successes and failures, against live and hostile upstreams', () => {
+  it('ran every served tool, with successes and failures, against live and hostile upstreams', (ctx) => {
     expect(served.length).toBeGreaterThanOrEqual(16);
+    recordFigure(ctx, 'canaries: tools exercised', served.length);
+    recordFigure(ctx, 'canaries: calls and reads made', sinks.results.length);
     for (const name of served) expect(codes[name], `${name} was never called`).toBeDefined();
     const all = Object.values(codes).flatMap((s) => [...s]);
     for (const code of ['ok', 'POLICY_DENIED', 'INVALID_ARGUMENT', 'NOT_FOUND', 'AUTH_REQUIRED']) expect(all).toContain(code);
@@ -250,9 +253,11 @@ describe('canary secrets', () => {
     ['presigned-URL signature inside a data cell', () => DATA_SIGNATURE, ['stderr', 'audit']],
   ];
   for (const [label, value, where] of CANARIES) {
-    it(`${label}: 0 occurrences in ${where.join(', ')}`, () => {
+    it(`${label}: 0 occurrences in ${where.join(', ')}`, (ctx) => {
       const texts = sinkTexts();
       const counts = Object.fromEntries(where.map((sink) => [sink, count(texts[sink], value())]));
+      recordFigure(ctx, 'canaries: secrets planted', 1);
+      recordFigure(ctx, 'canaries: occurrences found', Object.values(counts).reduce((n, c) => n + c, 0));
       expect(counts).toEqual(Object.fromEntries(where.map((sink) => [sink, 0])));
     });
   }

@@ -6,6 +6,7 @@ import { ALL_TOOLS } from '../../../src/tools/index.js';
 import { errorCode, startHarness, textOf, type Harness } from '../../helpers/harness.js';
 import { createTestSchemas, pgConfig, type TestSchemas } from '../../helpers/postgres.js';
 import { auditCalls, errorOf, ok } from '../tools/support.js';
+import { recordFigure } from '../../security/figures.js';
 import { importsOf, rel, resolveRelative, runtimeClosure, SRC_DIR, tsFiles } from './import-scan.js';
 
 /**
@@ -102,7 +103,7 @@ describe('complete mediation: a caller with no grants', () => {
     for (const name of listed) expect(TOOL_CALLS[name], `tool ${name} has no mediation entry`).toBeDefined();
   });
 
-  it('is refused with POLICY_DENIED on every tool that names a resource, with one deny record each', async () => {
+  it('is refused with POLICY_DENIED on every tool that names a resource, with one deny record each', async (ctx) => {
     const listed = (await h.client.listTools()).tools.map((t) => t.name);
     const names = [...ORDER, ...listed.filter((n) => !ORDER.includes(n))];
     const outcomes: Record<string, string> = {};
@@ -111,6 +112,9 @@ describe('complete mediation: a caller with no grants', () => {
       if (!entry) throw new Error(`tool ${name} has no mediation entry`);
       const { value: result, record } = await once(() => h.call(name, entry.args()));
       expect(record.tool).toBe(name);
+      recordFigure(ctx, 'mediation: tools called by a no-grant principal', 1);
+      if (entry.expect === 'denied') recordFigure(ctx, 'mediation: resource-naming tools denied', 1);
+      recordFigure(ctx, 'mediation: grants leaked', record.requests.some((r) => r.allowed === true) ? 1 : 0);
       if (entry.expect === 'denied') {
         expect(errorOf(result).code, `${name}: ${textOf(result).slice(0, 200)}`).toBe('POLICY_DENIED');
         expect(record.outcome.status).toBe('denied');
@@ -200,7 +204,7 @@ describe('complete mediation: resources and prompts', () => {
     }
   });
 
-  it('counts one record per request over the whole file (no stray or missing records)', async () => {
+  it('counts one record per request over the whole file (no stray or missing records)', async (ctx) => {
     const before = calls();
     await h.call('whoami');
     await h.call('browse', { connector: 'lake', path: '' });
@@ -209,6 +213,7 @@ describe('complete mediation: resources and prompts', () => {
     expect(calls() - before).toBe(4);
     const records = auditCalls(h.auditPath);
     expect(new Set(records.map((r) => r.eventId)).size).toBe(records.length);
+    recordFigure(ctx, 'mediation: audit records checked one-per-request', records.length);
   });
 });
 
@@ -252,10 +257,12 @@ describe('complete mediation: static layering', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('nor reaches one through any chain of run-time imports (only the gate may)', () => {
+  it('nor reaches one through any chain of run-time imports (only the gate may)', (ctx) => {
     const closure = runtimeClosure(roots, [GATE_DIR]);
     const reached = [...closure.entries()].filter(([file]) => file.startsWith(CONNECTORS_DIR)).map(([, chain]) => chain.join(' -> '));
     expect(reached).toEqual([]);
+    recordFigure(ctx, 'mediation: tool/probe modules scanned for gate bypass', roots.length);
+    recordFigure(ctx, 'mediation: import paths reaching a connector around the gate', reached.length);
     expect(closure.size).toBeGreaterThan(roots.length);
   });
 

@@ -3,7 +3,8 @@
  * demand, so a consumer that stops early (a row limit) stops the reads too.
  */
 import type { ByteSource } from '../connectors/types.js';
-import { DataMcpError, invalidArgument, limitExceeded } from '../results/errors.js';
+import { throwIfAborted as throwIfSignalAborted } from '../results/abort.js';
+import { invalidArgument, limitExceeded } from '../results/errors.js';
 
 /** Reads start small (an early stop fetches little) and double up to a size that keeps full scans cheap. */
 export const FIRST_CHUNK_BYTES = 64 * 1024;
@@ -11,10 +12,9 @@ export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
 /** Formats that need the whole object in memory (JSON arrays, Arrow IPC) refuse above this. */
 export const MAX_WHOLE_OBJECT_BYTES = 256 * 1024 * 1024;
 
+/** The shared abort meaning (a timeout is TIMEOUT, anything else CANCELLED), for an optional signal. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new DataMcpError('CANCELLED', 'The read was cancelled.', 'The request was cancelled by the client; retry if it is still needed.');
-  }
+  if (signal) throwIfSignalAborted(signal);
 }
 
 export async function* readChunks(

@@ -68,6 +68,7 @@ export async function createRuntime(loaded: LoadedConfig, logger: Logger, env: N
     checkpointEvery: config.audit.checkpoint_every,
     checkpointSeconds: config.audit.checkpoint_seconds,
     fsync: config.audit.fsync,
+    rotateBytes: config.audit.rotate_bytes,
     logger,
   });
   const cache = await createCache(config.cache, logger);

@@ -1,37 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import type { Logger } from '../logging/logger.js';
+import { mkdir, open } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { isDataMcpError } from '../results/errors.js';
 import { scrubValue } from '../results/scrub.js';
 import { auditUnavailable } from './audit-errors.js';
-import { GENESIS_HASH, sealLine } from './chain.js';
-import { loadCheckpointSigner, type CheckpointSigner } from './checkpoint-key.js';
-import { readHeadSidecar, sidecarFor, syncDir, writeHeadSidecar } from './head-sidecar.js';
-import { LineWriter } from './line-writer.js';
+import { sealLine } from './chain.js';
+import type { CheckpointSigner } from './checkpoint-key.js';
+import { sealCheckpoint, sealFileHeader } from './file-header.js';
+import { sidecarFor, writeHeadSidecar } from './head-sidecar.js';
+import { rotatedPathFor } from './log-files.js';
 import { acquireLogLock } from './log-lock.js';
-import { readLogTail } from './log-tail.js';
-import { checkpointPayload, type CallEntry, type CallRecord, type CheckpointRecord } from './record.js';
+import type { AuditLogOptions } from './options.js';
+import { resumeLog } from './open-log.js';
+import type { AuditRecord, CallEntry, CallRecord, CheckpointRecord } from './record.js';
 import { redactArguments } from './redact.js';
-import { sealTornTail, wholeTornRecord, type ChainPosition } from './resume.js';
+import type { ChainPosition } from './resume.js';
+import { rotateActiveFile } from './rotation.js';
+import type { SegmentSink } from './segment-sink.js';
 
-export interface AuditLogOptions {
-  path: string;
-  checkpointKeyFile?: string;
-  checkpointEvery: number;
-  checkpointSeconds: number;
-  fsync: 'strict' | 'always';
-  logger?: Logger;
-  /** How long a non-durable record may wait for its fsync (group commit). Default 50 ms. */
-  groupCommitMs?: number;
-}
+export type { AuditLogOptions } from './options.js';
 
 const RECENT_LIMIT = 500;
 
+/** Where the active file stands, for the rotation decision. */
+interface ActiveFile {
+  bytes: number;
+  /** Rotating a file that holds only its header would only make another one. */
+  rotatable: boolean;
+  nextIndex: number;
+}
+
 /**
  * The append-only, hash-chained audit log (DESIGN §7). Records are sealed synchronously in
- * call order, so seqs are contiguous and the chain is the file order; one LineWriter owns the
- * file. Signed checkpoints seal the head every N records / T seconds and on close.
+ * call order, so seqs are contiguous and the chain is the file order; one SegmentSink owns the
+ * active file. Signed checkpoints seal the head every N records / T seconds, on close and
+ * before a rotation; the chain runs on across rotated files (`<log>.000001`, …).
  */
 export class AuditLog {
   private readonly recentCalls: CallRecord[] = [];
@@ -41,10 +44,10 @@ export class AuditLog {
 
   private constructor(
     private readonly path: string,
-    private readonly fh: FileHandle,
-    private readonly writer: LineWriter,
+    private readonly sink: SegmentSink,
     private readonly signer: CheckpointSigner,
     private position: ChainPosition,
+    private readonly active: ActiveFile,
     private readonly unlock: () => Promise<void>,
     private readonly opts: AuditLogOptions,
   ) {
@@ -58,42 +61,11 @@ export class AuditLog {
       throw auditUnavailable(`cannot create the directory of ${path}`, err);
     });
     const unlock = await acquireLogLock(path);
-    let fh: FileHandle;
     try {
-      fh = await open(path, 'a+', 0o600);
+      const resumed = await resumeLog(path, { checkpointKeyFile: opts.checkpointKeyFile, fsync: opts.fsync, groupCommitMs: opts.groupCommitMs ?? 50, logger: opts.logger });
+      const active = { bytes: resumed.fileBytes, rotatable: resumed.fileBytes > 0, nextIndex: resumed.nextIndex };
+      return new AuditLog(path, resumed.sink, resumed.signer, resumed.position, active, unlock, opts);
     } catch (err) {
-      await unlock();
-      throw auditUnavailable(`cannot open ${path}`, err);
-    }
-    try {
-      const st = await fh.stat();
-      if (!st.isFile()) throw auditUnavailable(`${path} is not a regular file`);
-      if (st.mode & 0o077) await fh.chmod(0o600);
-      if (st.size === 0) await syncDir(dirname(path));
-      const tail = await readLogTail(fh, st.size).catch((err: unknown) => {
-        throw auditUnavailable(`cannot resume ${path}: ${err instanceof Error ? err.message : 'unreadable'}`);
-      });
-      const whole = tail.torn ? wholeTornRecord(tail.last, tail.torn) : undefined;
-      const last = whole ?? tail.last;
-      let position: ChainPosition = last ? { seq: last.seq, hash: last.hash, unsealed: 0 } : { seq: 0, hash: GENESIS_HASH, unsealed: 0 };
-      const sidecar = await readHeadSidecar(path).catch(() => {
-        throw auditUnavailable(`the head sidecar of ${path} is unreadable`);
-      });
-      if (sidecar && sidecar.seq > position.seq) {
-        throw auditUnavailable(`${path} ends at seq ${position.seq} but its last checkpoint was seq ${sidecar.seq}: the log was truncated`);
-      }
-      if (last && last.type !== 'checkpoint') position.unsealed = Math.max(1, last.seq - (sidecar?.seq ?? 0));
-      const signer = await loadCheckpointSigner({ logPath: path, keyFile: opts.checkpointKeyFile, logger: opts.logger });
-      const writer = new LineWriter(fh, { syncEveryLine: opts.fsync === 'always', groupCommitMs: opts.groupCommitMs ?? 50 });
-      if (whole) {
-        await writer.write('\n', true);
-      } else if (tail.torn) {
-        position = await sealTornTail(writer, position, tail.torn);
-        opts.logger?.warn({ path, seq: position.seq, tornBytes: tail.torn.length }, 'audit log ended in a torn line (interrupted write); sealed it and resumed');
-      }
-      return new AuditLog(path, fh, writer, signer, position, unlock, opts);
-    } catch (err) {
-      await fh.close().catch(() => undefined);
       await unlock();
       throw isDataMcpError(err) ? err : auditUnavailable(`cannot open ${path}`, err);
     }
@@ -106,11 +78,20 @@ export class AuditLog {
    */
   append(entry: CallEntry, opts: { durable: boolean }): Promise<CallRecord> {
     if (this.closed) return Promise.reject(auditUnavailable('the audit log is closed'));
-    if (this.writer.failed) return Promise.reject(auditUnavailable('an earlier write failed', this.writer.failed));
+    if (this.sink.failed) return Promise.reject(auditUnavailable('an earlier write failed', this.sink.failed));
     const { principal, client, tool, requests, decision, outcome, durationMs } = entry;
     // Copy field by field: nothing the caller adds rides along, and later mutation cannot reach the record.
-    const body = scrubValue({ type: 'call' as const, seq: this.position.seq + 1, ts: new Date().toISOString(), eventId: entry.eventId ?? randomUUID(), principal, client, tool, requests, decision, outcome, durationMs });
-    const { record, line } = sealLine({ ...body, arguments: redactArguments(entry.arguments) }, this.position.hash);
+    const fields = scrubValue({ eventId: entry.eventId ?? randomUUID(), principal, client, tool, requests, decision, outcome, durationMs });
+    const args = redactArguments(entry.arguments);
+    const seal = () => sealLine({ type: 'call' as const, seq: this.position.seq + 1, ts: new Date().toISOString(), ...fields, arguments: args }, this.position.hash);
+    let sealed = seal();
+    if (this.wouldOverflow(Buffer.byteLength(sealed.line) + 1)) {
+      // Rotation takes seqs (closing checkpoint, header): seal again after it.
+      this.rotate();
+      sealed = seal();
+    }
+    const { record, line } = sealed;
+    this.active.rotatable = true;
     const written = this.writeRecord(record, line, opts.durable).then(
       () => {
         this.remember(record);
@@ -142,36 +123,64 @@ export class AuditLog {
     clearInterval(this.checkpointTimer);
     const finalCheckpoint = this.checkpoint();
     try {
-      await this.writer.sync();
+      await this.sink.sync();
       await finalCheckpoint;
       await this.sidecarWrites;
     } catch (err) {
       throw auditUnavailable('cannot flush the audit log on close', err);
     } finally {
-      this.writer.stop();
-      await this.fh.close().catch(() => undefined);
+      await this.sink.close();
       await this.unlock();
     }
   }
 
   /** Seal the current head with a signed checkpoint; a no-op when nothing is unsealed. */
   private checkpoint(): Promise<void> {
-    if (this.position.unsealed === 0 || this.writer.failed) return Promise.resolve();
-    const ts = new Date().toISOString();
-    const payload = checkpointPayload({ coversSeq: this.position.seq, headHash: this.position.hash, ts, keyId: this.signer.keyId });
-    const { record, line } = sealLine({ type: 'checkpoint' as const, seq: this.position.seq + 1, ...payload, signature: this.signer.sign(payload) }, this.position.hash);
+    if (this.position.unsealed === 0 || this.sink.failed) return Promise.resolve();
+    const { record, line } = sealCheckpoint(this.position, this.signer);
     this.position.unsealed = 0;
     return this.writeRecord(record, line, true).then(
-      () => {
-        // Serialized so an older sidecar can never overwrite a newer one.
-        this.sidecarWrites = this.sidecarWrites
-          .then(() => writeHeadSidecar(this.path, sidecarFor(record)))
-          .catch((err: unknown) => this.logFailure('audit head sidecar write failed', err, record.seq));
-        return this.sidecarWrites;
-      },
+      () => this.updateSidecar(record),
       // The failure poisons the writer, so the next append reports it to its caller.
       (err: unknown) => this.logFailure('audit checkpoint write failed', err, record.seq),
     );
+  }
+
+  private wouldOverflow(bytes: number): boolean {
+    const limit = this.opts.rotateBytes;
+    return limit !== undefined && limit > 0 && this.active.rotatable && this.active.bytes + bytes > limit;
+  }
+
+  /**
+   * Close the active file with a checkpoint and continue the chain in a new one. The records
+   * are sealed now, in order; the file work runs in the sink, which holds later lines until the
+   * new file is in place. A failure poisons the sink: appends fail until a restart repairs.
+   */
+  private rotate(): void {
+    const closing = this.checkpoint();
+    const rotatedPath = rotatedPathFor(this.path, this.active.nextIndex);
+    const header = sealFileHeader(this.position, basename(rotatedPath), this.signer);
+    this.position = header.position;
+    this.active.nextIndex += 1;
+    this.active.bytes = header.bytes;
+    this.active.rotatable = false;
+    const switched = this.sink.switchFile(async () => {
+      await closing;
+      await rotateActiveFile(this.path, rotatedPath, header.text);
+      return open(this.path, 'a', 0o600);
+    });
+    switched.then(
+      () => void this.updateSidecar(header.checkpoint),
+      (err: unknown) => this.logFailure('audit log rotation failed', err, header.checkpoint.seq),
+    );
+  }
+
+  private updateSidecar(record: CheckpointRecord): Promise<void> {
+    // Serialized so an older sidecar can never overwrite a newer one.
+    this.sidecarWrites = this.sidecarWrites
+      .then(() => writeHeadSidecar(this.path, sidecarFor(record)))
+      .catch((err: unknown) => this.logFailure('audit head sidecar write failed', err, record.seq));
+    return this.sidecarWrites;
   }
 
   private logFailure(message: string, err: unknown, seq: number): void {
@@ -179,10 +188,11 @@ export class AuditLog {
   }
 
   /** Advance the in-memory head synchronously (file order = seal order), then queue the line. */
-  private writeRecord(record: CallRecord | CheckpointRecord, line: string, durable: boolean): Promise<void> {
+  private writeRecord(record: AuditRecord, line: string, durable: boolean): Promise<void> {
     this.position.seq = record.seq;
     this.position.hash = record.hash;
-    return this.writer.write(`${line}\n`, durable);
+    this.active.bytes += Buffer.byteLength(line) + 1;
+    return this.sink.write(`${line}\n`, durable);
   }
 
   private remember(record: CallRecord): void {

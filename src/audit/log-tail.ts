@@ -57,7 +57,7 @@ export function looksLikeRecord(value: unknown): value is AuditRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const r = value as Record<string, unknown>;
   return (
-    (r.type === 'call' || r.type === 'checkpoint' || r.type === 'recovery') &&
+    (r.type === 'call' || r.type === 'checkpoint' || r.type === 'recovery' || r.type === 'rotation') &&
     Number.isSafeInteger(r.seq) &&
     (r.seq as number) >= 1 &&
     isHash(r.prevHash) &&

@@ -92,7 +92,17 @@ export interface RecoveryRecord extends Chained {
   tornSha256: string;
 }
 
-export type AuditRecord = CallRecord | CheckpointRecord | RecoveryRecord;
+/**
+ * The first record of every file after the first: the chain continues from the previous file,
+ * and this record names it, so deleting, reordering, renaming or splicing in a file shows at
+ * the file boundary. Its prevHash is `previous.lastHash`.
+ */
+export interface RotationRecord extends Chained {
+  type: 'rotation';
+  previous: { file: string; lastSeq: number; lastHash: string };
+}
+
+export type AuditRecord = CallRecord | CheckpointRecord | RecoveryRecord | RotationRecord;
 
 /** What a caller supplies; the log adds type, seq, ts and the chain (eventId if absent). */
 export type CallEntry = Omit<CallRecord, 'seq' | 'ts' | 'prevHash' | 'hash' | 'type' | 'eventId'> & {

@@ -1,6 +1,5 @@
 import { sha256Hex } from '../util/canonical-json.js';
 import { GENESIS_HASH, sealLine } from './chain.js';
-import type { LineWriter } from './line-writer.js';
 import { parseRecordLine } from './log-tail.js';
 import type { AuditRecord, RecoveryRecord } from './record.js';
 
@@ -25,7 +24,7 @@ export function wholeTornRecord(last: AuditRecord | undefined, torn: Buffer): Au
  * length and digest, chained to the last whole record: `verify` accepts exactly that shape and
  * reports it as a warning, while any other non-record line stays an error.
  */
-export async function sealTornTail(writer: LineWriter, position: ChainPosition, torn: Buffer): Promise<ChainPosition> {
+export async function sealTornTail(writer: { write(line: string, durable: boolean): Promise<void> }, position: ChainPosition, torn: Buffer): Promise<ChainPosition> {
   const { record: recovery, line } = sealLine<Omit<RecoveryRecord, 'prevHash' | 'hash'>>(
     {
       type: 'recovery' as const,

@@ -274,6 +274,17 @@ const auditSchema = z
     checkpoint_seconds: z.number().int().min(1).max(86_400).default(60),
     /** `strict`: fsync write-class calls and denials before returning (DESIGN §7); `always`: every record. */
     fsync: z.enum(['strict', 'always']).default('strict'),
+    /**
+     * Rotate the active file before a record would take it past this size: it is closed with a
+     * signed checkpoint and renamed `<path>.000001`, `.000002`, …; the chain continues in a new
+     * file. 0 = never rotate. Rotated files are never deleted by the server (retention is yours).
+     */
+    rotate_bytes: z
+      .number()
+      .int()
+      .min(0)
+      .refine((n) => n === 0 || n >= 4096, '0 (never rotate) or at least 4096 bytes')
+      .default(64 * 1024 * 1024),
   })
   .strict();
 

@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog, type AuditLogOptions } from '../../../src/audit/audit-log.js';
+import { listRotatedFiles } from '../../../src/audit/log-files.js';
 import type { AuditRecord, CallEntry } from '../../../src/audit/record.js';
 
 export function sampleEntry(i: number, overrides: Partial<CallEntry> = {}): CallEntry {
@@ -55,4 +56,21 @@ export async function writeSampleLog(path: string, calls: number, every: number)
   const log = await openLog(path, { checkpointEvery: every });
   for (let i = 1; i <= calls; i++) await log.append(sampleEntry(i), { durable: false });
   await log.close();
+}
+
+/** Every file of a (possibly rotated) log in chain order: rotated files, then the active one if present. */
+export async function logFilePaths(path: string): Promise<string[]> {
+  const rotated = (await listRotatedFiles(path)).map((f) => f.path);
+  const active = await stat(path).then(
+    () => [path],
+    () => [],
+  );
+  return [...rotated, ...active];
+}
+
+/** Complete records of every file of the log, in chain order. */
+export async function readAllCompleteRecords(path: string): Promise<AuditRecord[]> {
+  const out: AuditRecord[] = [];
+  for (const file of await logFilePaths(path)) out.push(...(await readCompleteRecords(file)));
+  return out;
 }

@@ -44,7 +44,7 @@ describe('verifyAuditLog', () => {
   it('accepts an untouched log', async () => {
     expect(lines).toHaveLength(13);
     const report = await verifyAuditLog({ path });
-    expect(report).toEqual({ ok: true, records: 13, calls: 10, checkpoints: 3, lastSeq: 13, warnings: [] });
+    expect(report).toEqual({ ok: true, records: 13, calls: 10, checkpoints: 3, lastSeq: 13, files: [{ file: 'audit.jsonl', records: 13, calls: 10, checkpoints: 3, firstSeq: 1, lastSeq: 13 }], warnings: [] });
     expect(formatVerifyReport(report)).toMatch(/^OK: 13 record\(s\): 10 call\(s\), 3 checkpoint\(s\); last seq 13$/);
   });
 
@@ -55,7 +55,7 @@ describe('verifyAuditLog', () => {
     await save(lines);
     const report = await verifyAuditLog({ path });
     expect(report.ok).toBe(false);
-    expect(report.firstBad).toEqual({ line: 7, seq: 7, reason: expect.stringMatching(/modified/) as string });
+    expect(report.firstBad).toEqual({ file: 'audit.jsonl', line: 7, seq: 7, reason: expect.stringMatching(/modified/) as string });
     expect(report.records).toBe(6);
     expect(formatVerifyReport(report)).toMatch(/^FAILED: first bad record at line 7 \(seq 7\)/);
   });
@@ -99,7 +99,7 @@ describe('verifyAuditLog', () => {
   it('detects tail truncation through the head sidecar', async () => {
     await save(lines.slice(0, 8));
     const report = await verifyAuditLog({ path });
-    expect(report.firstBad).toEqual({ line: 9, seq: 9, reason: expect.stringMatching(/truncated/) as string });
+    expect(report.firstBad).toEqual({ file: 'audit.jsonl', line: 9, seq: 9, reason: expect.stringMatching(/truncated/) as string });
   });
 
   it('detects removal of only the last checkpoint', async () => {
@@ -135,7 +135,7 @@ describe('verifyAuditLog', () => {
   it('names a non-JSON line', async () => {
     lines.splice(3, 0, 'this is not json');
     await save(lines);
-    expect((await verifyAuditLog({ path })).firstBad).toEqual({ line: 4, reason: expect.stringMatching(/not a JSON audit record/) as string });
+    expect((await verifyAuditLog({ path })).firstBad).toEqual({ file: 'audit.jsonl', line: 4, reason: expect.stringMatching(/not a JSON audit record/) as string });
   });
 
   it('names a JSON line that is not a record, and an empty line', async () => {

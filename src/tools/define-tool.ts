@@ -78,6 +78,16 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
    * read-only server like a read, but annotated as not read-only, because it is not.
    */
   scratch?: boolean;
+  /**
+   * Not additive-only although its tier is not 'destructive', so its destructiveHint must say
+   * so: 'always' — it overwrites or drops state the caller kept (a session value, a session);
+   * 'when-writable' — on a writable server it may change or remove rows (SQL UPDATE/DELETE);
+   * 'when-destructive-served' — only where the destructive tier is served (a probe's overwrite).
+   * `selectTools` resolves the conditional forms for the config being served.
+   */
+  replaces?: 'always' | 'when-writable' | 'when-destructive-served';
+  /** A self-service tool that may still write to a connector (session_close's archive): open world. */
+  reachesConnectors?: boolean;
   /** TTL class when the result may be cached; absent = never cached. */
   cache?: TtlClass;
   handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolOutput>;
@@ -97,13 +107,13 @@ export interface ToolAnnotations {
 }
 
 /** The one place risk becomes MCP annotations, so they are honest for every tool. */
-export function annotationsFor(def: Pick<ToolDefinition, 'title' | 'risk' | 'selfService' | 'scratch'>): ToolAnnotations {
+export function annotationsFor(def: Pick<ToolDefinition, 'title' | 'risk' | 'selfService' | 'scratch' | 'replaces' | 'reachesConnectors'>): ToolAnnotations {
   const readOnly = def.risk === 'read' && !def.scratch;
   return {
     title: def.title,
     readOnlyHint: readOnly,
-    destructiveHint: def.risk === 'destructive',
+    destructiveHint: !readOnly && (def.risk === 'destructive' || def.replaces === 'always'),
     idempotentHint: readOnly,
-    openWorldHint: !def.selfService,
+    openWorldHint: !def.selfService || def.reachesConnectors === true,
   };
 }

@@ -29,6 +29,17 @@ export function selectTools(config: Config, all: ToolDefinition[] = ALL_TOOLS): 
   const toolsets = new Set(config.server.toolsets);
   return all
     .filter((t) => toolsets.has(t.toolset))
-    .map((t) => (!config.server.read_only && t.riskWhenWritable ? { ...t, risk: t.riskWhenWritable } : t))
+    .map((t) => servedAs(t, config.server))
     .filter((t) => t.risk === 'read' || (!config.server.read_only && (t.risk === 'write' || config.server.allow_destructive)));
+}
+
+/** A definition as these tiers serve it: its risk, and whether it may replace what exists here. */
+function servedAs(tool: ToolDefinition, server: Config['server']): ToolDefinition {
+  const writable = !server.read_only;
+  const risk = writable && tool.riskWhenWritable ? tool.riskWhenWritable : tool.risk;
+  const replaces =
+    tool.replaces === 'always' || (tool.replaces === 'when-writable' && writable) || (tool.replaces === 'when-destructive-served' && writable && server.allow_destructive);
+  if (risk === tool.risk && replaces === (tool.replaces === 'always')) return tool;
+  const { replaces: _conditional, ...rest } = tool;
+  return { ...rest, risk, ...(replaces ? { replaces: 'always' as const } : {}) };
 }

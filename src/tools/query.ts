@@ -18,6 +18,8 @@ export const query = defineTool({
   toolset: 'data',
   risk: 'read',
   riskWhenWritable: 'write',
+  // A writable server runs UPDATE/DELETE too (when policy grants write): not additive-only.
+  replaces: 'when-writable',
   cache: 'read',
   input: z
     .object({
@@ -37,7 +39,15 @@ export const query = defineTool({
     statementKind: z.string(),
     tables: z.array(z.string()),
     dryRun: z.boolean(),
-    estimate: z.object({ bytesProcessed: z.number().optional(), estimatedCostUsd: z.number().optional() }).optional(),
+    estimate: z
+      .object({
+        bytesProcessed: z.number().optional(),
+        estimatedCostUsd: z.number().optional(),
+        // PostgreSQL EXPLAIN figures: without them a dry run's structuredContent broke this schema.
+        estimatedRows: z.number().optional().describe('Planner estimate of the rows returned (PostgreSQL EXPLAIN).'),
+        planCost: z.number().optional().describe('Planner total cost in PostgreSQL units, for comparing statements.'),
+      })
+      .optional(),
     upstream: z.record(z.string(), z.string()).optional(),
     stats: z.object({ bytesProcessed: z.number().optional(), bytesBilled: z.number().optional(), consumedCapacity: z.number().optional() }).optional(),
     complete: z.boolean().describe('False when more rows remain in the warehouse (read them through handle).'),

@@ -43,6 +43,8 @@ export const runProbe = defineTool({
   toolset: 'probe',
   risk: 'read',
   riskWhenWritable: 'write',
+  // destination.overwrite replaces an object, where the destructive tier is served.
+  replaces: 'when-destructive-served',
   input: probeInput,
   output: z.object({
     sources: z.array(z.object({ name: z.string(), label: z.string(), rows: z.number(), complete: z.boolean(), bytesRead: z.number().optional() })),

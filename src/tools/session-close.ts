@@ -19,6 +19,9 @@ export const sessionClose = defineTool({
   risk: 'read',
   scratch: true,
   selfService: true,
+  // Drops everything the session held; its archive writes to a connector (open world).
+  replaces: 'always',
+  reachesConnectors: true,
   input: z.object({ session: z.string().min(1).max(64), archive: archiveSpec.optional() }).strict(),
   output: z.object({ session: z.string(), archived: z.array(z.object({ uri: z.string(), rows: z.number().optional(), bytes: z.number() })) }),
   // The archive's objects are named by the session's contents, so they are authorized in the handler.

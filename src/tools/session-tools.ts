@@ -43,6 +43,8 @@ export const sessionCreate = defineTool({
 export const sessionPut = defineTool({
   ...own,
   scratch: true,
+  // Replaces any previous value under the key: not additive-only.
+  replaces: 'always',
   name: 'session_put',
   title: 'Keep a value in a session',
   description: 'Store a small JSON value (≤ 16 KiB) under a key in one of your sessions, replacing any previous value.',

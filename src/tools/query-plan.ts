@@ -3,7 +3,7 @@ import type { ConnectorInfo, DynamoRequest, SqlDialect } from '../connectors/typ
 import { canonicalizePath } from '../policy/paths.js';
 import type { AuthzRequest } from '../policy/types.js';
 import { DataMcpError, invalidArgument } from '../results/errors.js';
-import { guardSql, type GuardedSql, type SqlTableRef } from '../sql/index.js';
+import { guardSql, type GuardedSql, type SqlStatementKind, type SqlTableRef } from '../sql/index.js';
 
 const DIALECTS: Record<string, SqlDialect> = { postgres: 'postgres', redshift: 'redshift', bigquery: 'bigquery' };
 
@@ -30,9 +30,16 @@ export function planDynamo(info: ConnectorInfo, request: DynamoRequest): { reque
 }
 
 /**
+ * Statements that change or remove rows that already exist: the destructive tier, as for
+ * replace_data and delete_data (INSERT, SELECT INTO and CREATE TABLE AS only add).
+ */
+const DESTRUCTIVE_KINDS: ReadonlySet<SqlStatementKind> = new Set(['update', 'delete', 'merge']);
+
+/**
  * Guards the SQL with the dialect's real parser, then turns every table it references into a
  * Location request: `query` to read it, plus `write` where the statement writes. Writes are
- * possible only when the server is not read-only, and then only if the policy grants `write`.
+ * possible only when the server is not read-only, and then only if the policy grants `write`;
+ * UPDATE, DELETE and MERGE also need `server.allow_destructive` and `delete` on the table.
  */
 export async function planQuery(config: Config, info: ConnectorInfo, sql: string): Promise<{ requests: AuthzRequest[]; plan: QueryPlan }> {
   const dialect = DIALECTS[info.kind];
@@ -42,13 +49,19 @@ export async function planQuery(config: Config, info: ConnectorInfo, sql: string
   const connectorConfig = config.connectors[info.name];
   const defaultSchema = connectorConfig && 'schemas' in connectorConfig ? (connectorConfig.schemas?.[0] ?? 'public') : dialect === 'bigquery' ? undefined : 'public';
   const guarded = await guardMemoized(sql, dialect, !config.server.read_only, defaultSchema);
+  const destructive = DESTRUCTIVE_KINDS.has(guarded.statementKind);
+  if (destructive && !config.server.allow_destructive) {
+    throw new DataMcpError('POLICY_DENIED', `this server does not allow ${guarded.statementKind.toUpperCase()} (it changes or removes existing rows)`, 'The operator has not enabled the destructive tier (server.allow_destructive); INSERT and SELECT still work.');
+  }
   const paths: string[] = [];
   const requests: AuthzRequest[] = [];
   for (const table of guarded.tables) {
     const path = tablePath(config, info, dialect, table);
+    const resource = { type: 'Location' as const, connector: info.name, path };
     paths.push(path);
-    requests.push({ action: 'query', resource: { type: 'Location', connector: info.name, path } });
-    if (table.access === 'write') requests.push({ action: 'write', resource: { type: 'Location', connector: info.name, path } });
+    requests.push({ action: 'query', resource });
+    if (table.access === 'write') requests.push({ action: 'write', resource });
+    if (table.access === 'write' && destructive) requests.push({ action: 'delete', resource });
   }
   if (requests.length === 0) requests.push({ action: 'query', resource: { type: 'Connector', connector: info.name } });
   return { requests, plan: { dialect, guarded, paths } };

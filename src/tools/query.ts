@@ -18,8 +18,8 @@ export const query = defineTool({
   toolset: 'data',
   risk: 'read',
   riskWhenWritable: 'write',
-  // A writable server runs UPDATE/DELETE too (when policy grants write): not additive-only.
-  replaces: 'when-writable',
+  // UPDATE/DELETE/MERGE where the destructive tier is served (and policy grants delete).
+  replaces: 'when-destructive-served',
   cache: 'read',
   input: z
     .object({

@@ -23,7 +23,8 @@ export const TOOL_FACTS: Record<string, ToolFacts> = {
   describe: { writes: false, replaces: false, openWorld: true },
   read_data: { writes: false, replaces: false, openWorld: true },
   summarize: { writes: false, replaces: false, openWorld: true },
-  // SQL INSERT/UPDATE/DELETE/MERGE once the server is writable and policy grants write.
+  // SQL INSERT once the server is writable and policy grants write; UPDATE/DELETE/MERGE only
+  // where the destructive tier is served (the full server below serves it).
   query: { writes: 'when-writable', replaces: 'when-writable', openWorld: true },
   write_data: { writes: true, replaces: false, openWorld: true },
   replace_data: { writes: true, replaces: true, openWorld: true },

@@ -21,7 +21,7 @@ const hints = (server: Record<string, unknown>, name: string) => {
 describe('annotations under each tier', () => {
   it.each([
     // tool, read-only server, writable, writable + destructive tier: destructiveHint
-    ['query', false, true, true],
+    ['query', false, false, true],
     ['run_probe', false, false, true],
     ['session_put', true, true, true],
     ['session_close', true, true, true],

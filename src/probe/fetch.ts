@@ -109,7 +109,7 @@ export async function fetchSource(source: LocatedSource, ctx: ToolContext): Prom
     return { table: result.table, label: `${spec.connector}:${source.query.paths.join(',') || 'query'}`, rows: result.table.numRows, complete: true, upstream: result.upstream };
   }
   const spec = source.spec as ObjectSource;
-  const read = await readSource(spec, ctx, spec.limit ?? maxRows, source.paths);
+  const read = await readSource(spec, ctx, spec.limit ?? maxRows, source.paths, false);
   if (!read.complete && spec.limit === undefined) {
     throw limitExceeded(`source "${source.name}" holds more than ${maxRows} rows`, 'Filter it at the source (filter, columns), read fewer objects, or set the source\'s limit to accept a partial read.');
   }

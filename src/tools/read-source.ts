@@ -34,7 +34,11 @@ export interface SourceRead extends ReadObjectsResult {
  * authorizes `read` on every match mid-call, then reads until `limit` rows. Shared by
  * read_data and the write tools' `from`, so both enforce exactly the same rules.
  */
-export async function readSource(spec: SourceSpec, ctx: ToolContext, defaultLimit: number, expanded?: string[]): Promise<SourceRead> {
+/**
+ * `reportProgress: false` is for callers with a progress scale of their own (a probe counts
+ * sources and steps): object counts on a second scale would jump its notifications ahead.
+ */
+export async function readSource(spec: SourceSpec, ctx: ToolContext, defaultLimit: number, expanded?: string[], reportProgress = true): Promise<SourceRead> {
   const path = canonicalizePath(spec.path);
   if (path.endsWith('/')) throw invalidArgument(`"${path}" is a prefix`, 'Give an object path or a glob such as "prefix/*.csv".');
   const limits = ctx.config.server.limits;
@@ -54,7 +58,7 @@ export async function readSource(spec: SourceSpec, ctx: ToolContext, defaultLimi
     maxRows: limits.max_rows,
     maxObjectBytes: limits.max_object_bytes,
     signal: ctx.signal,
-    onProgress: (done, total) => ctx.progress(done, total, `read ${done} of ${total} object(s)`),
+    ...(reportProgress ? { onProgress: (done: number, total: number) => ctx.progress(done, total, `read ${done} of ${total} object(s)`) } : {}),
   });
   return { ...result, path, matched: paths.length };
 }

@@ -14,7 +14,12 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: str
   if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, [...path, String(i)]));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolateEnv(v, env, [...path, k]);
+    for (const [k, v] of Object.entries(value)) {
+      // YAML makes `__proto__:` an own key; assigned here it would become the prototype, and the
+      // schema would read its settings as inherited values that `.strict()` never sees.
+      if (k === '__proto__') throw configError(`config key ${[...path, k].join('.')} is not allowed`, 'Remove the "__proto__" key; write settings under their own keys.');
+      out[k] = interpolateEnv(v, env, [...path, k]);
+    }
     return out;
   }
   return value;

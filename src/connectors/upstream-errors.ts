@@ -1,3 +1,4 @@
+import { frameUntrustedInline } from '../results/framing.js';
 import { scrubText, scrubValue } from '../results/scrub.js';
 
 /**
@@ -19,9 +20,13 @@ export function isBusyStatus(status: number | undefined): boolean {
   return status === 429 || (status !== undefined && status >= 500);
 }
 
-/** Upstream text for a message: scrubbed, and cut short (it may echo SQL, paths or values). */
+/**
+ * Upstream text for a message: scrubbed, cut short, and framed as untrusted data — it may echo
+ * SQL, paths or values from the source (a cell that says "ignore previous instructions"), so it
+ * gets the same per-call boundary as rows do.
+ */
 export function cutUpstreamText(text: string, max: number): string {
-  return scrubText(text).slice(0, max);
+  return frameUntrustedInline(scrubText(text).slice(0, max));
 }
 
 /** What an AWS SDK v3 service exception carries; nothing else is read from it. */

@@ -19,6 +19,7 @@ import type { ProcessorRegistry } from '../engine/registry.js';
 import { lockedCompute } from '../cache/locked-compute.js';
 import type { ToolDefinition, ToolOutput } from '../tools/define-tool.js';
 import type { Logger } from '../logging/logger.js';
+import { MAX_ARGUMENT_DEPTH, nestsDeeperThan } from './argument-depth.js';
 import { writeAudit, type CallFacts } from './audit-step.js';
 import { CallAuthorization } from './authorize.js';
 import { noteWrite, runCached } from './cache-step.js';
@@ -145,6 +146,10 @@ export class Gate {
   }
 
   private parseArguments(tool: ToolDefinition, rawArgs: unknown): Record<string, unknown> {
+    // Checked first, without recursion: the size check below and zod both recurse.
+    if (nestsDeeperThan(rawArgs, MAX_ARGUMENT_DEPTH)) {
+      throw new DataMcpError('INVALID_ARGUMENT', `arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels`, 'Send flat arguments: a filter nests at most 8 levels; use "in" instead of deep and/or/not chains.');
+    }
     const size = Buffer.byteLength(JSON.stringify(rawArgs ?? {}));
     if (size > MAX_ARGUMENT_BYTES) {
       throw new DataMcpError('INVALID_ARGUMENT', `arguments are ${size} bytes; the limit is ${MAX_ARGUMENT_BYTES}`, 'Send smaller arguments: narrow filters and column lists.');

@@ -2,8 +2,9 @@ import * as cedar from './cedar.js';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configError } from '../results/errors.js';
+import { configError, isDataMcpError } from '../results/errors.js';
 import { cedarErrorText, describeCedarError, lineAndColumn } from './cedar-diagnostics.js';
+import { complexityProblem } from './complexity.js';
 import { ACTIONS } from './types.js';
 
 export const SCHEMA_FILE = 'schema.cedarschema';
@@ -34,8 +35,21 @@ export interface LoadedPolicySet {
  * cannot fully check.
  */
 export async function loadPolicySet(dir: string): Promise<LoadedPolicySet> {
+  try {
+    return await parseAndValidate(dir);
+  } catch (err) {
+    if (isDataMcpError(err)) throw err;
+    // Cedar's parser and validator recurse: hostile nesting (thousands of parentheses, a long
+    // `&&` chain) overflows the stack inside them. That is a bad policy folder, not a crash.
+    const why = err instanceof RangeError ? 'nesting or expressions too deep to parse' : 'the Cedar parser failed';
+    throw invalid(`${dir} could not be checked: ${why}`);
+  }
+}
+
+async function parseAndValidate(dir: string): Promise<LoadedPolicySet> {
   const schemaPath = join(dir, SCHEMA_FILE);
   const schemaText = await readText(schemaPath, `the policy folder needs ${SCHEMA_FILE}`);
+  assertParsable(schemaPath, schemaText, false);
   const schemaCheck = cedar.checkParseSchema(schemaText);
   if (schemaCheck.type === 'failure') {
     throw invalid(`${schemaPath} does not parse:\n${schemaCheck.errors.map((e) => describeCedarError(e, schemaPath, schemaText)).join('\n')}`);
@@ -50,6 +64,7 @@ export async function loadPolicySet(dir: string): Promise<LoadedPolicySet> {
   const fileTexts = new Map<string, string>();
   for (const file of files) {
     const text = await readText(join(dir, file), 'policy files must be readable');
+    assertParsable(join(dir, file), text, true);
     fileTexts.set(file, text);
     hash.update(`\0${file}\0${text}`);
     policies.push(...splitPolicies(join(dir, file), file, text));
@@ -99,6 +114,12 @@ function splitPolicies(filePath: string, file: string, text: string): LoadedPoli
     const id = json.json.annotations?.id ?? `${file}:${index}`;
     return { id, file, line: lineAndColumn(text, offset).line, offset, effect: json.json.effect, text: policyText };
   });
+}
+
+/** Refuses text deep enough to overflow Cedar's recursive parser (see complexity.ts). */
+function assertParsable(path: string, text: string, countTokens: boolean): void {
+  const problem = complexityProblem(text, { countTokens });
+  if (problem) throw invalid(`${path} is too complex to check safely: ${problem}`);
 }
 
 function assertUniqueIds(policies: LoadedPolicy[]): void {

@@ -1,4 +1,5 @@
 import type { Cell, ColumnInfo } from './arrow-json.js';
+import { CONTROL_CHARS, LINE_BREAKS } from './framing.js';
 
 const MAX_CELL = 120;
 
@@ -10,6 +11,7 @@ export function textTable(columns: ColumnInfo[], rows: Cell[][]): string {
 }
 
 function escapeCell(text: string): string {
-  const oneLine = text.replace(/[\r\n\t]+/g, ' ').replace(/\|/g, '\\|');
+  // Every kind of line break becomes a space: a cell can never start a line of its own.
+  const oneLine = text.replace(LINE_BREAKS, ' ').replace(/\t/g, ' ').replace(CONTROL_CHARS, '\ufffd').replace(/\|/g, '\\|');
   return oneLine.length > MAX_CELL ? `${oneLine.slice(0, MAX_CELL - 1)}…` : oneLine;
 }

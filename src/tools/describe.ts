@@ -75,9 +75,18 @@ async function describeTable(connector: GatedConnector, name: string, path: stri
     ...(table.comment ? { comment: table.comment } : {}),
   };
   const rows = table.rowCount === undefined ? 'unknown' : `${table.rowCountExact ? '' : '~'}${table.rowCount}`;
+  // Key names are column names (untrusted, chosen by whoever made the table): they go in the
+  // framed list as a role per column, never into the summary line outside the boundary.
+  const roles = new Map((table.keys ?? []).map((k) => [k.name, k.role]));
   const summary = [
-    `${name}/${path}: table, ${table.columns.length} column(s), rows: ${rows}${table.keys?.length ? `, keys: ${table.keys.map((k) => `${k.name} (${k.role})`).join(', ')}` : ''}.`,
-    frameUntrusted(textTable([{ name: 'column', type: 'string' }, { name: 'type', type: 'string' }], table.columns.map((c) => [c.name, c.type])), 'a list of column names'),
+    `${name}/${path}: table, ${table.columns.length} column(s), rows: ${rows}${roles.size > 0 ? `, ${roles.size} key column(s) (see key in the list)` : ''}.`,
+    frameUntrusted(
+      textTable(
+        [{ name: 'column', type: 'string' }, { name: 'type', type: 'string' }, ...(roles.size > 0 ? [{ name: 'key', type: 'string' }] : [])],
+        table.columns.map((c) => [c.name, c.type, ...(roles.size > 0 ? [roles.get(c.name) ?? ''] : [])]),
+      ),
+      'a list of column names',
+    ),
   ].join('\n');
   return { structured, summary };
 }

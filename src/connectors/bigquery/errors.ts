@@ -1,4 +1,5 @@
 import { DataMcpError, type ErrorCode } from '../../results/errors.js';
+import { frameUntrustedInline } from '../../results/framing.js';
 import { scrubText, scrubValue } from '../../results/scrub.js';
 import { abortError } from '../abort.js';
 import { errorShape, isBusyStatus, NETWORK_ERROR_CODES } from '../upstream-errors.js';
@@ -48,7 +49,8 @@ export function bigqueryError(error: unknown, ctx: BigqueryErrorContext): DataMc
   const reasons = (e.errors ?? []).map((x) => x.reason ?? '').filter(Boolean);
   const status = typeof e.code === 'number' ? e.code : e.response?.status;
   const networkCode = typeof e.code === 'string' ? e.code : undefined;
-  const upstream = scrubGoogleText(String(e.errors?.[0]?.message ?? e.message ?? 'unknown error')).slice(0, 400);
+  // Framed: a BigQuery error can echo a value from the data ("Bad int64 value: …").
+  const upstream = frameUntrustedInline(scrubGoogleText(String(e.errors?.[0]?.message ?? e.message ?? 'unknown error')).slice(0, 400));
   const detail = scrubValue({ connector: ctx.connector, operation: ctx.operation, reasons, ...(status !== undefined ? { httpStatusCode: status } : {}) });
   const make = (code: ErrorCode, message: string, hint: string) => new DataMcpError(code, scrubGoogleText(message), hint, detail);
   const has = (set: Set<string>) => reasons.some((r) => set.has(r));

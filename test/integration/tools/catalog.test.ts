@@ -22,11 +22,15 @@ describe('catalog tools (embedded demo)', () => {
     const { tools } = await h.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(['whoami', 'list_connectors', 'browse', 'describe', 'read_data', 'summarize', 'query', 'run_probe', 'session_create', 'session_put', 'session_get', 'session_list', 'session_close']);
     // Session tools change only the caller's own scratch space: served read-only, annotated honestly.
+    // session_put replaces a value under its key and session_close drops the session (and can
+    // archive it to a connector): not additive-only, and close reaches the open world.
     const scratch = new Set(['session_create', 'session_put', 'session_close']);
+    const replaces = new Set(['session_put', 'session_close']);
     for (const tool of tools) {
       expect(tool.annotations?.readOnlyHint, tool.name).toBe(!scratch.has(tool.name));
-      expect(tool.annotations?.openWorldHint, tool.name).toBe(!tool.name.startsWith('session_') && !['whoami', 'list_connectors'].includes(tool.name));
-      expect(tool.annotations?.destructiveHint).toBe(false);
+      const closedWorld = (tool.name.startsWith('session_') && tool.name !== 'session_close') || ['whoami', 'list_connectors'].includes(tool.name);
+      expect(tool.annotations?.openWorldHint, tool.name).toBe(!closedWorld);
+      expect(tool.annotations?.destructiveHint, tool.name).toBe(replaces.has(tool.name));
       expect(tool.outputSchema?.type).toBe('object');
     }
   });

@@ -1,15 +1,14 @@
 /**
- * The engine bench's three workloads, each as data-mcp probe steps (planned, then run, as the
- * probe runner does) and as the equivalent DuckDB SQL, plus a normalized answer of each so the
+ * The engine bench's three workloads, each as data-mcp probe steps (parsed, planned and run by
+ * the probe runner's own code) and as the equivalent DuckDB SQL, plus a normalized answer of each so the
  * bench can check both sides computed the same thing.
  */
 import type * as arrow from 'apache-arrow';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { aggregateProcessor } from '../src/engine/ops/aggregate.js';
-import { filterProcessor } from '../src/engine/ops/filter.js';
-import { joinProcessor } from '../src/engine/ops/join.js';
-import { sortProcessor } from '../src/engine/ops/sort.js';
-import type { Processor, RunContext } from '../src/engine/processor.js';
+import { processorRegistry } from '../src/engine/registry.js';
+import { executeSteps } from '../src/probe/execute.js';
+import { parseSteps, planSchemas } from '../src/probe/plan.js';
+import type { StepSpec } from '../src/probe/spec.js';
 import { AMOUNT_CUT } from './engine-data.js';
 
 export const WORKLOADS = ['filterGroup', 'joinGroup', 'top100'] as const;
@@ -41,21 +40,22 @@ const STEPS: Record<Workload, Step[]> = {
   top100: [{ op: 'sort', by: [{ column: 'amount', order: 'desc' }], limit: 100 }],
 };
 
-const PROCESSORS = new Map<string, Processor>(
-  ([filterProcessor, aggregateProcessor, joinProcessor, sortProcessor] as unknown as Processor[]).map((p) => [p.op, p]),
-);
+const REGISTRY = processorRegistry();
 
-/** Runs a workload's steps over `facts` (with `customers` as a named dataset), planning each first. */
+/**
+ * Runs a workload's steps over `facts` (with `customers` as a named dataset) the way run_probe
+ * does: parsed and planned by src/probe/plan.ts, run by src/probe/execute.ts (so any fusion of
+ * adjacent steps the runner does is measured too).
+ */
 export async function runOurs(workload: Workload, facts: arrow.Table, customers: arrow.Table): Promise<arrow.Table> {
-  const tables: Record<string, arrow.Table> = { customers };
-  const ctx: RunContext = { tableOf: (name) => tables[name]!, limits: { maxRows: 1e9 }, signal: new AbortController().signal };
-  let table = facts;
-  for (const raw of STEPS[workload]) {
-    const processor = PROCESSORS.get(raw.op)!;
-    const step = processor.schema.parse(raw) as { op: string };
-    processor.plan(step, table.schema, { schemaOf: (name) => tables[name]!.schema, limits: ctx.limits });
-    table = await processor.run(step, table, ctx);
-  }
+  const sources = new Map([
+    ['facts', facts],
+    ['customers', customers],
+  ]);
+  const limits = { maxRows: 1e9 };
+  const probe = parseSteps(STEPS[workload] as StepSpec[], [...sources.keys()], REGISTRY, 100);
+  const planned = planSchemas(probe, new Map([...sources].map(([name, table]) => [name, table.schema])), limits);
+  const { table } = await executeSteps(probe, sources, planned, { limits, signal: new AbortController().signal });
   return table;
 }
 

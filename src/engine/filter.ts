@@ -13,6 +13,7 @@ import { int64ToNumbers, isValidAt } from '../formats/raw.js';
 import { DataMcpError, invalidArgument } from '../results/errors.js';
 import { filterBoundsProblem, type Filter, type FilterLeaf } from './filter-schema.js';
 import { compareNumbers, compileLeaf, type LeafTest } from './filter-predicates.js';
+import { selectNumbers, selectsDirectly } from './filter-select.js';
 
 export * from './filter-schema.js';
 export { takeRows } from './take.js';
@@ -47,6 +48,10 @@ export function compileFilter(filter: Filter, schema: arrow.Schema): FilterEvalu
   if (problem) throw invalidArgument(`Filter rejected: ${problem}.`, 'Simplify the filter: use "in" instead of many "or" branches.');
   const types = new Map(schema.fields.map((f) => [f.name, f.type] as const));
   const compiled = compileNode(filter, types);
+  if (compiled.kind === 'leaf' && compiled.test.kind === 'number' && selectsDirectly(compiled.test.op)) {
+    const { column, test } = compiled;
+    return (table) => selectNumbers(test.op, test.values, columnOf(table, column).data);
+  }
   return (table) => selectTrue(evaluate(compiled, table), table.numRows);
 }
 
@@ -84,9 +89,14 @@ function evaluate(node: Compiled, table: arrow.Table): Uint8Array {
   return out;
 }
 
-function evaluateLeaf(column: string, test: LeafTest, table: arrow.Table): Uint8Array {
+function columnOf(table: arrow.Table, column: string): arrow.Vector {
   const vector = table.getChild(column);
   if (!vector) throw new DataMcpError('INTERNAL', `Column "${column}" is missing from a batch.`, 'Retry; if it persists, report it.');
+  return vector;
+}
+
+function evaluateLeaf(column: string, test: LeafTest, table: arrow.Table): Uint8Array {
+  const vector = columnOf(table, column);
   const out = new Uint8Array(table.numRows);
   let base = 0;
   for (const data of vector.data) {

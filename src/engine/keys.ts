@@ -9,6 +9,7 @@ import type * as arrow from 'apache-arrow';
 import { DataMcpError } from '../results/errors.js';
 import { columnIndex, keyKind, StringIndex, type ColumnIndex, type KeyKind } from './key-columns.js';
 import { PairTable } from './key-tables.js';
+import { takeData } from './take.js';
 
 export { keyKind, type KeyKind } from './key-columns.js';
 
@@ -54,12 +55,20 @@ export function groupIds(table: arrow.Table, columns: readonly string[]): GroupI
   return { ids: ids!, count };
 }
 
+/** The rows of one batch a fused filter kept: table-wide row numbers, increasing, and the batch's first row. */
+export interface Selected {
+  rows: Uint32Array;
+  start: number;
+}
+
 /** Group ids batch by batch, for one pass of accumulators over each batch while its ids are hot in cache. */
 export interface GroupStream {
   /** Groups seen so far: all of them once every batch has been asked for. */
   readonly count: number;
   /** Ids of the rows of batch `b` (batches in order); the array is reused by the next call. */
   idsOf(b: number): Int32Array;
+  /** Ids of only the `selected` rows of batch `b`, as idsOf; undefined for several key columns. */
+  idsOfSelected?(b: number, selected: Selected): Int32Array;
   /** With one text key column: its index and chunks, for work done per dictionary code (aggregate-codes.ts). */
   text?: { index: StringIndex; chunks: readonly arrow.Data[] };
 }
@@ -80,7 +89,7 @@ export function groupStream(table: arrow.Table, columns: readonly string[]): Gro
   }
   if (columns.length === 0) {
     const zeros = new Int32Array(largest);
-    return { count: 1, idsOf: (b) => zeros.subarray(0, sizes[b]) };
+    return { count: 1, idsOf: (b) => zeros.subarray(0, sizes[b]), idsOfSelected: (_b, selected) => zeros.subarray(0, selected.rows.length) };
   }
   if (columns.length > 1) {
     const all = groupIds(table, columns);
@@ -97,6 +106,10 @@ export function groupStream(table: arrow.Table, columns: readonly string[]): Gro
     idsOf(b) {
       index.buildChunk(chunks[b]!, buffer, 0);
       return buffer.subarray(0, sizes[b]);
+    },
+    idsOfSelected(b, selected) {
+      index.buildChunk(takeData(chunks[b]!, selected.rows, selected.start), buffer, 0);
+      return buffer.subarray(0, selected.rows.length);
     },
     text: index instanceof StringIndex ? { index, chunks } : undefined,
   };

@@ -7,6 +7,9 @@ import * as arrow from 'apache-arrow';
 import { newBitmap, numbersToInt64, setBit } from '../../formats/raw.js';
 import { columnIndex, nullBits, numberValues, type ColumnIndex, type KeyKind } from '../key-columns.js';
 import { PairTable } from '../key-tables.js';
+import { sumInto } from '../sum-kernels.js';
+
+export { sumInto } from '../sum-kernels.js';
 
 export interface Accumulator {
   /**
@@ -75,52 +78,12 @@ export class SumCount implements Accumulator {
     const { laneSum, laneCount } = this;
     laneSum.fill(0, 0, 4 * groups);
     laneCount.fill(0, 0, 4 * groups);
-    sumInto(laneSum, laneCount, v, bits, data!.offset, ids, 2);
+    sumInto(laneSum, laneCount, v, bits, data!.offset, ids, 2, undefined, groups);
     for (let g = 0; g < groups; g++) {
       this.sum[g]! += laneSum[4 * g]! + laneSum[4 * g + 1]! + laneSum[4 * g + 2]! + laneSum[4 * g + 3]!;
       this.count[g]! += laneCount[4 * g]! + laneCount[4 * g + 1]! + laneCount[4 * g + 2]! + laneCount[4 * g + 3]!;
     }
   }
-}
-
-/**
- * sum[slot] += v[i], count[slot]++ over valid rows, slot = (ids[i] << shift) | (i & lanes - 1);
- * `nulls[ids[i]]++` over null rows when given. Validity is read a byte (8 rows) at a time: a
- * full byte runs its rows unchecked.
- */
-export function sumInto(sum: Float64Array, count: Float64Array, v: ArrayLike<number>, bits: Uint8Array | null, off: number, ids: Int32Array, shift: number, nulls?: Float64Array): void {
-  const n = ids.length;
-  const lane = (1 << shift) - 1;
-  if (bits === null) {
-    sumRows(sum, count, v, ids, shift, lane, 0, n);
-    return;
-  }
-  let i = 0;
-  // Row by row up to a byte boundary, whole bytes in between, row by row at the end.
-  for (; i < n && ((off + i) & 7) !== 0; i++) sumChecked(sum, count, v, bits, off, ids, shift, lane, i, nulls);
-  for (; i + 8 <= n; i += 8) {
-    if (bits[(off + i) >> 3] === 0xff) sumRows(sum, count, v, ids, shift, lane, i, i + 8);
-    else for (let j = i; j < i + 8; j++) sumChecked(sum, count, v, bits, off, ids, shift, lane, j, nulls);
-  }
-  for (; i < n; i++) sumChecked(sum, count, v, bits, off, ids, shift, lane, i, nulls);
-}
-
-function sumRows(sum: Float64Array, count: Float64Array, v: ArrayLike<number>, ids: Int32Array, shift: number, lane: number, from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    const slot = (ids[i]! << shift) | (i & lane);
-    sum[slot] += v[i]!;
-    count[slot]++;
-  }
-}
-
-function sumChecked(sum: Float64Array, count: Float64Array, v: ArrayLike<number>, bits: Uint8Array, off: number, ids: Int32Array, shift: number, lane: number, i: number, nulls?: Float64Array): void {
-  if ((bits[(off + i) >> 3]! & (1 << ((off + i) & 7))) === 0) {
-    if (nulls) nulls[ids[i]!]++;
-    return;
-  }
-  const slot = (ids[i]! << shift) | (i & lane);
-  sum[slot] += v[i]!;
-  count[slot]++;
 }
 
 /** Sample standard deviation (n − 1) by Welford's update, which stays sane when values are large and close. */

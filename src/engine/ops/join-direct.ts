@@ -58,6 +58,13 @@ export function directSource(plan: JoinPlan, left: arrow.Table, right: arrow.Tab
       const misses = checkBatch(data, keys, leftHas);
       return lookupPairs(batchKeys(data, keys, misses), keepLeft, misses > 0);
     },
+    keysOf(b) {
+      const data = leftChunks[b]!;
+      const v = numberValues(data);
+      // Usually the key column's own buffer: ids are values, and range and misses are the caller's.
+      if (keys.offset === 0 && nullBits(data) === null && v instanceof Int32Array) return v.subarray(0, data.length);
+      return uncheckedKeys(data, keys.offset);
+    },
     unmatchedRight() {
       if (!leftHas) return new Int32Array(0);
       const rows: number[] = [];
@@ -133,6 +140,21 @@ function countMisses(v: Int32Array, n: number, offset: number, rightOfKey: Int32
     if (x < 0 || x >= size || rightOfKey[x]! < 0) misses++;
   }
   return misses;
+}
+
+/** Key ids of the batch's rows: values minus the offset, -1 for nulls (ranges unchecked, see JoinSource.keysOf). */
+function uncheckedKeys(data: arrow.Data, offset: number): Int32Array {
+  const v = numberValues(data);
+  const bits = nullBits(data);
+  const off = data.offset;
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const x = v[i]! - offset;
+    const valid = bits === null || (bits[(off + i) >> 3]! & (1 << ((off + i) & 7))) !== 0;
+    // Outside int32 means outside any key range: -1 says no match without wrapping around.
+    out[i] = valid && x >= 0 && x < 0x7fffffff ? x : -1;
+  }
+  return out;
 }
 
 /** Key ids of the batch's rows (-1: no match): its own buffer when that already is them. */

@@ -158,6 +158,12 @@ export interface JoinSource {
   rightOfKey: Int32Array | undefined;
   /** Output rows of left rows [start, end), batch `b`, in order. */
   batch(b: number, start: number, end: number): BatchPairs;
+  /**
+   * Lookup joins: the key id of every left row of batch `b` (rows [start, end)), unchecked: a
+   * row matches exactly when its id is in [0, rightOfKey.length) and has a right row there.
+   * Cheaper than `batch` (no pass to find misses); for work that handles misses itself.
+   */
+  keysOf?(b: number, start: number, end: number): Int32Array;
   /** Right rows no left row matched, in right order (empty unless right or full); asked after every batch. */
   unmatchedRight(): Int32Array;
 }
@@ -167,6 +173,7 @@ export function hashSource(m: JoinMatches): JoinSource {
     countIfOver: (limit) => (m.total > limit ? m.total : undefined),
     rightOfKey: m.rightOfKey,
     batch: (_b, start, end) => (m.rightOfKey ? lookupPairs(m.leftKeys.subarray(start, end), m.keepLeft, m.leftMisses > 0) : batchPairs(m, start, end)),
+    keysOf: (_b, start, end) => m.leftKeys.subarray(start, end),
     unmatchedRight: () => m.unmatchedRight,
   };
 }

@@ -34,23 +34,36 @@ export const joinProcessor: Processor<JoinStep> = {
   references: (step) => [step.right],
   plan: (step, input, ctx) => planJoin(step, input, ctx.schemaOf(step.right)).schema,
   run(step, input, ctx) {
-    const right = ctx.tableOf(step.right);
-    const plan = planJoin(step, input.schema, right.schema);
-    const source =
-      directSource(plan, input, right) ?? hashSource(matchJoin(input, plan.keys.map((k) => k.left), right, plan.keys.map((k) => k.right), plan.how));
-    const total = source.countIfOver(ctx.limits.maxRows);
-    if (total !== undefined) {
-      throw limitExceeded(
-        `join with "${step.right}" would produce ${total} rows, over the limit of ${ctx.limits.maxRows}.`,
-        'Filter or aggregate a side first (for example deduplicate the right side on the join keys), or join on more columns so keys match fewer rows.',
-      );
-    }
-    throwIfAborted(ctx.signal);
-    return materialize(plan, input, right, source, ctx);
+    const { plan, right, source } = prepareJoin(step, input, ctx);
+    return materializeJoin(plan, input, right, source, ctx);
   },
 };
 
-function materialize(plan: JoinPlan, left: arrow.Table, right: arrow.Table, source: JoinSource, ctx: RunContext): arrow.Table {
+export interface PreparedJoin {
+  plan: JoinPlan;
+  right: arrow.Table;
+  source: JoinSource;
+}
+
+/** The join's plan and matched rows, with nothing built yet; refuses a join over `limits.maxRows`. */
+export function prepareJoin(step: JoinStep, input: arrow.Table, ctx: RunContext): PreparedJoin {
+  const right = ctx.tableOf(step.right);
+  const plan = planJoin(step, input.schema, right.schema);
+  const source =
+    directSource(plan, input, right) ?? hashSource(matchJoin(input, plan.keys.map((k) => k.left), right, plan.keys.map((k) => k.right), plan.how));
+  const total = source.countIfOver(ctx.limits.maxRows);
+  if (total !== undefined) {
+    throw limitExceeded(
+      `join with "${step.right}" would produce ${total} rows, over the limit of ${ctx.limits.maxRows}.`,
+      'Filter or aggregate a side first (for example deduplicate the right side on the join keys), or join on more columns so keys match fewer rows.',
+    );
+  }
+  throwIfAborted(ctx.signal);
+  return { plan, right, source };
+}
+
+/** Builds the join's output table from prepared matches, one output batch per left batch. */
+export function materializeJoin(plan: JoinPlan, left: arrow.Table, right: arrow.Table, source: JoinSource, ctx: RunContext): arrow.Table {
   const fields = plan.schema.fields;
   const rightChunks = plan.rightColumns.map((c) => columnChunks(right, c.source));
   // A lookup join gathers each right column once per key, then by left key id: no pair lists.

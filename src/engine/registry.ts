@@ -17,6 +17,7 @@ import { selectProcessor } from './ops/select.js';
 import { sortProcessor } from './ops/sort.js';
 import { unionProcessor } from './ops/union.js';
 import type { Processor } from './processor.js';
+import { configError } from '../results/errors.js';
 
 export const BUILTIN_PROCESSORS: readonly Processor[] = [
   filterProcessor,
@@ -38,6 +39,10 @@ export type ProcessorRegistry = ReadonlyMap<string, Processor>;
 
 export function processorRegistry(custom: readonly Processor[] = []): ProcessorRegistry {
   const registry = new Map<string, Processor>(BUILTIN_PROCESSORS.map((p) => [p.op, p]));
-  for (const processor of custom) registry.set(processor.op, processor);
+  // The loader refuses a clash already; this keeps the promise for any other caller too.
+  for (const processor of custom) {
+    if (registry.has(processor.op)) throw configError(`processor "${processor.op}" is already defined`, 'Give custom processors names of their own; built-in ops cannot be replaced.');
+    registry.set(processor.op, processor);
+  }
   return registry;
 }

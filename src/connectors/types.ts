@@ -94,6 +94,12 @@ export interface ByteSource {
   readonly version?: string;
   /** Bytes [start, end) — end exclusive, like Array.slice. */
   read(start: number, end: number): Promise<Uint8Array>;
+  /**
+   * Honest byte accounting, for a source that fetches more than its callers read (S3 prefetches
+   * the object's tail on open and serves later reads from it): the bytes really pulled from the
+   * store since the last call, each reported once. Without it, callers count their reads.
+   */
+  takeFetchedBytes?(): number;
 }
 
 export interface Connector {

@@ -48,7 +48,7 @@ export async function readTable(source: ByteSource, options: ReadTableOptions): 
   }
 }
 
-async function read(source: ByteSource, options: ReadTableOptions, counted: { bytes: number }): Promise<ReadTableResult> {
+async function read(source: ByteSource, options: ReadTableOptions, counted: { fetched(): number }): Promise<ReadTableResult> {
   throwIfAborted(options.signal);
   const readColumns = options.columns && options.filter ? [...new Set([...options.columns, ...filterColumns(options.filter)])] : options.columns;
   // Without a filter, batches near the limit keep a small read small; with one, bigger batches
@@ -134,7 +134,7 @@ async function read(source: ByteSource, options: ReadTableOptions, counted: { by
   }
   throwIfAborted(options.signal);
   const table = unifyTables(pieces, options.columns ?? outputColumnsOf(pieces));
-  return { table, rowsScanned, bytesRead: counted.bytes, complete, ...(rowGroupsSkipped !== undefined ? { rowGroupsSkipped } : {}) };
+  return { table, rowsScanned, bytesRead: counted.fetched(), complete, ...(rowGroupsSkipped !== undefined ? { rowGroupsSkipped } : {}) };
 }
 
 interface Step {
@@ -158,10 +158,14 @@ function scanCeiling(path: string, maxRows: number, collected: number, limit: nu
   );
 }
 
-/** Wraps a source so the bytes actually fetched can be reported (and audited). */
-function countingSource(source: ByteSource): { source: ByteSource; bytes: number } {
+/**
+ * Wraps a source so the bytes actually fetched can be reported (and audited): a source that
+ * prefetches (S3's open) knows what it really fetched; any other is counted read by read.
+ */
+function countingSource(source: ByteSource): { source: ByteSource; bytes: number; fetched(): number } {
   const counter = {
     bytes: 0,
+    fetched: () => source.takeFetchedBytes?.() ?? counter.bytes,
     source: {
       path: source.path,
       size: source.size,

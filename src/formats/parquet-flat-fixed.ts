@@ -54,9 +54,10 @@ export class FixedSink implements ColumnSink {
       if (!page.defined) this.typedPages++;
     } else if ((page.encoding === Encoding.plainDictionary || page.encoding === Encoding.rleDictionary) && this.dict) {
       source = this.dict;
-      indices = new Int32Array(at.needed);
+      // Only the indices of slots [first, needed): `indices[slot - first]`.
+      indices = new Int32Array(at.needed - at.first);
       const bitWidth = page.values.length > 0 ? page.values[0]! : 0;
-      if (at.needed > 0 && !decodeHybrid(page.values, 1, page.values.length, bitWidth, indices, at.needed)) return false;
+      if (indices.length > 0 && !decodeHybrid(page.values, 1, page.values.length, bitWidth, indices, at.needed, at.first)) return false;
       for (let i = 0; i < indices.length; i++) if (indices[i]! >= this.dictCount) throw new RangeError('parquet dictionary index out of range');
       if (bitWidth === 0 && !page.defined) this.typedPages++;
     } else {
@@ -66,10 +67,11 @@ export class FixedSink implements ColumnSink {
     return true;
   }
 
-  private gather(source: Values, indices: Int32Array | undefined, { base, count, slots }: PageSlots): void {
+  private gather(source: Values, indices: Int32Array | undefined, { base, count, slots, first }: PageSlots): void {
     const out = this.out;
     const { physical, kind } = this.spec;
-    // Value slot of output row j: slots[j] (or j), then through the dictionary indices if any.
+    // Value slot of output row j: slots[j] (or first + j), then through the dictionary indices
+    // if any (which hold slots from `first` on).
     if (slots) {
       for (let j = 0; j < count; j++) {
         if (slots[j]! < 0) {
@@ -78,20 +80,25 @@ export class FixedSink implements ColumnSink {
         }
       }
     }
+    const skip = indices ? first : 0;
     if (physical === 'BOOLEAN') {
       const bits = source as Uint8Array;
       const target = out as Uint8Array;
       for (let j = 0; j < count; j++) {
-        const slot = slots ? slots[j]! : j;
-        if (slot >= 0 && getBit(bits, indices ? indices[slot]! : slot)) setBit(target, base + j);
+        const slot = slots ? slots[j]! : first + j;
+        if (slot >= 0 && getBit(bits, indices ? indices[slot - skip]! : slot)) setBit(target, base + j);
       }
+    } else if (!slots && !indices && (physical !== 'INT64' || kind === 'int64')) {
+      // One block copy (Float32 widens to Float64 in `set`); INT64 values are Int32 pairs.
+      const width = physical === 'INT64' ? 2 : 1;
+      (out as Float64Array | Int32Array).set(source.subarray(width * first, width * (first + count)) as Float64Array | Int32Array, width * base);
     } else if (physical === 'INT64' && kind === 'int64') {
       const from = source as Int32Array;
       const to = out as Int32Array;
       for (let j = 0; j < count; j++) {
-        const slot = slots ? slots[j]! : j;
+        const slot = slots ? slots[j]! : first + j;
         if (slot < 0) continue;
-        const v = indices ? indices[slot]! : slot;
+        const v = indices ? indices[slot - skip]! : slot;
         to[2 * (base + j)] = from[2 * v]!;
         to[2 * (base + j) + 1] = from[2 * v + 1]!;
       }
@@ -99,19 +106,17 @@ export class FixedSink implements ColumnSink {
       const from = source as Int32Array;
       const to = out as Float64Array;
       for (let j = 0; j < count; j++) {
-        const slot = slots ? slots[j]! : j;
+        const slot = slots ? slots[j]! : first + j;
         if (slot < 0) continue;
-        const v = indices ? indices[slot]! : slot;
+        const v = indices ? indices[slot - skip]! : slot;
         to[base + j] = from[2 * v + 1]! * TWO_32 + (from[2 * v]! >>> 0);
       }
-    } else if (!slots && !indices) {
-      (out as Float64Array | Int32Array).set(source.subarray(0, count) as Float64Array | Int32Array, base);
     } else {
       const from = source as Float64Array | Float32Array | Int32Array;
       const to = out as Float64Array | Int32Array;
       for (let j = 0; j < count; j++) {
-        const slot = slots ? slots[j]! : j;
-        if (slot >= 0) to[base + j] = from[indices ? indices[slot]! : slot]!;
+        const slot = slots ? slots[j]! : first + j;
+        if (slot >= 0) to[base + j] = from[indices ? indices[slot - skip]! : slot]!;
       }
     }
   }

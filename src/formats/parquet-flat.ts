@@ -28,14 +28,18 @@ export interface FlatSpec {
 
 /**
  * Where a page's selected rows land: output index `base + j` (j < count) takes value slot
- * `slots[j]` (-1: null), or slot j itself when `slots` is null (every row of a page without
- * nulls). `needed` is one past the highest slot used, so decoders can stop there.
+ * `slots[j]` (-1: null), or slot `first + j` when `slots` is null — consecutive rows without
+ * a null (every row of such a page, or a block of it a range filter kept), whose values can
+ * be copied as one block. `needed` is one past the highest slot used, so decoders can stop
+ * there; `first` is the lowest slot used (`needed` when none is), so they may step over the
+ * slots before it.
  */
 export interface PageSlots {
   base: number;
   count: number;
   slots: Int32Array | null;
   needed: number;
+  first: number;
 }
 
 export interface ColumnSink {
@@ -104,19 +108,27 @@ export function decodeFlat(chunk: Uint8Array, codec: CompressionCodec, spec: Fla
 function slotsOf(page: DataPageView, selection: Int32Array | undefined, from: number): PageSlots {
   const { rowStart, rows, defined } = page;
   if (!selection) {
-    if (!defined) return { base: rowStart, count: rows, slots: null, needed: rows };
+    if (!defined) return { base: rowStart, count: rows, slots: null, needed: rows, first: 0 };
     const slots = new Int32Array(rows);
     let v = 0;
     for (let r = 0; r < rows; r++) slots[r] = defined[r] ? v++ : -1;
-    return { base: rowStart, count: rows, slots, needed: v };
+    return { base: rowStart, count: rows, slots, needed: v, first: 0 };
   }
   let to = from;
   while (to < selection.length && selection[to]! < rowStart + rows) to++;
-  const slots = new Int32Array(to - from);
+  const count = to - from;
+  // Selected rows ascend strictly: a span of exactly `count` rows is a block.
+  if (!defined && count > 0 && selection[to - 1]! - selection[from]! === count - 1) {
+    const first = selection[from]! - rowStart;
+    return { base: from, count, slots: null, needed: first + count, first };
+  }
+  const slots = new Int32Array(count);
   let needed = 0;
+  let first = -1;
   if (!defined) {
     for (let j = 0; j < slots.length; j++) slots[j] = selection[from + j]! - rowStart;
     needed = slots.length > 0 ? slots[slots.length - 1]! + 1 : 0;
+    first = slots.length > 0 ? slots[0]! : needed;
   } else {
     let present = 0;
     let r = 0;
@@ -124,8 +136,12 @@ function slotsOf(page: DataPageView, selection: Int32Array | undefined, from: nu
       const row = selection[from + j]! - rowStart;
       for (; r < row; r++) present += defined[r]!;
       slots[j] = defined[row] ? present : -1;
-      if (defined[row]) needed = present + 1;
+      if (defined[row]) {
+        needed = present + 1;
+        if (first < 0) first = present;
+      }
     }
+    if (first < 0) first = needed;
   }
-  return { base: from, count: slots.length, slots, needed };
+  return { base: from, count, slots, needed, first };
 }

@@ -24,7 +24,7 @@ export async function readBodyPrefix(body: ResponseBody | undefined, wanted: num
     if (wanted === 0) return new Uint8Array(0);
     throw short();
   }
-  const out = new Uint8Array(wanted);
+  const out = uninitialized(wanted);
   const chunks = body[Symbol.asyncIterator]();
   let filled = 0;
   let received = 0;
@@ -47,6 +47,16 @@ export async function readBodyPrefix(body: ResponseBody | undefined, wanted: num
   } finally {
     if (!ended) await discard(body, chunks);
   }
+}
+
+/**
+ * A buffer of `length` bytes that every caller overwrites whole before it is seen (or drops on
+ * error): zero-filling megabytes of row groups first costs more than the copy itself. Its own
+ * ArrayBuffer (never Node's shared pool), wrapped as a plain Uint8Array so `slice` copies.
+ */
+function uninitialized(length: number): Uint8Array {
+  const buffer = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
 }
 
 /** The store's answer does not hold the bytes its headers (or our range) promised. */

@@ -12,8 +12,13 @@ import type { ObjectRef } from './stat.js';
  * and `If-Match` with the etag seen at open, so all reads come from one version of the object.
  * The body is read only up to the bytes asked for (plus a small remainder, to keep the
  * connection): a store that ignores the range cannot make us pull (or buffer) the whole object.
+ * The bytes really fetched — the window included, window hits not again — are kept for
+ * `takeFetchedBytes` (see ByteSource).
  */
 export class S3ByteSource implements ByteSource {
+  private fetched: number;
+  private reported = 0;
+
   constructor(
     readonly path: string,
     readonly size: number,
@@ -22,7 +27,15 @@ export class S3ByteSource implements ByteSource {
     private readonly handle: () => Promise<S3Handle>,
     private readonly connector: string,
     private readonly window?: PrefetchedWindow,
-  ) {}
+  ) {
+    this.fetched = window?.bytes.byteLength ?? 0;
+  }
+
+  takeFetchedBytes(): number {
+    const bytes = this.fetched - this.reported;
+    this.reported = this.fetched;
+    return bytes;
+  }
 
   /** The store's own version of the object: every read is pinned to it with If-Match. */
   get version(): string | undefined {
@@ -70,7 +83,9 @@ export class S3ByteSource implements ByteSource {
         body?.destroy?.();
         throw wrongBytes(this.path);
       }
-      return await readBodyPrefix(body, wanted, out.ContentLength, () => wrongBytes(this.path));
+      const bytes = await readBodyPrefix(body, wanted, out.ContentLength, () => wrongBytes(this.path));
+      this.fetched += bytes.byteLength;
+      return bytes;
     } catch (error) {
       throw s3Error(error, { connector: this.connector, operation: 'GetObject', path: this.path, signal });
     }

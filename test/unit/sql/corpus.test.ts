@@ -7,6 +7,7 @@ import { postgresTricks } from './corpus/postgres-tricks.js';
 import { postgresReads } from './corpus/postgres-reads.js';
 import { bigqueryCases } from './corpus/bigquery.js';
 import { writeCases } from './corpus/writes.js';
+import { recordFigure } from '../../security/figures.js';
 
 const corpus: CorpusCase[] = [...postgresRefusals, ...postgresTricks, ...postgresReads, ...bigqueryCases, ...writeCases];
 const totals = { cases: 0, allowed: 0, refusals: 0, bypasses: 0, wrongOutcome: 0 };
@@ -35,12 +36,14 @@ describe('SQL guard adversarial corpus', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(150);
   });
 
-  it.each(corpus.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
+  it.for(corpus.map((c) => [label(c), c] as const))('%s', async ([, c], ctx) => {
     totals.cases++;
+    recordFigure(ctx, 'sql guard corpus: cases', 1);
     const outcome = await run(c);
     if (c.reason !== undefined) {
       if ('allowed' in outcome) totals.bypasses++;
       else totals.refusals++;
+      recordFigure(ctx, 'sql guard corpus: bypasses', 'allowed' in outcome ? 1 : 0);
       expect(outcome).toEqual({
         refused: { code: c.reason === 'sql_write_not_allowed' ? 'POLICY_DENIED' : 'INVALID_ARGUMENT', reason: c.reason },
       });

@@ -18,16 +18,8 @@ import { readParquetBatches, readParquetSelected } from '../../../src/formats/pa
 import { collectBatches, columnValues } from '../../helpers/arrow-values.js';
 import { memorySource } from '../../helpers/byte-source.js';
 import { duckdbRows } from '../../helpers/duckdb.js';
+import { mulberry32 } from '../../helpers/random.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Rows [start, start + length) of a group, clipped. */
 const block = (rows: number, start: number, length: number): Int32Array => Int32Array.from({ length: Math.max(0, Math.min(rows, start + length) - start) }, (_, i) => start + i);

@@ -20,16 +20,8 @@ import { unifyTables } from '../../../src/formats/unify.js';
 import { collectBatches, columnValues } from '../../helpers/arrow-values.js';
 import { memorySource } from '../../helpers/byte-source.js';
 import { duckdbRows } from '../../helpers/duckdb.js';
+import { mulberry32 } from '../../helpers/random.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const WORDS = ['', 'a', 'é', '日本', '😀x', 'line\nbreak', '\uFFFD', 'z'.repeat(40)];
 

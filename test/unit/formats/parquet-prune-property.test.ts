@@ -13,16 +13,8 @@ import { epochMillisParsers, openParquet, parquetArrowSchema, readParquetBatches
 import { rowGroupsToRead } from '../../../src/formats/parquet-prune.js';
 import { collectBatches, rowsOf } from '../../helpers/arrow-values.js';
 import { memorySource } from '../../helpers/byte-source.js';
+import { mulberry32 } from '../../helpers/random.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const STRING_ALPHABET = ['a', 'b', 'k', 'z', 'é', '\uFFFD', '\uE000', '😀', ' '];
 const T0 = Date.UTC(2026, 0, 1);

@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
 import { createS3Connector } from '../src/connectors/s3/index.js';
 import type { ByteSource, CallOptions } from '../src/connectors/types.js';
-import { readTable } from '../src/data/read-table.js';
+import { readObjects, type ObjectOpener, type ReadObjectsResult } from '../src/data/read-objects.js';
 import type { Filter } from '../src/engine/filter.js';
 import { readBatches } from '../src/formats/index.js';
 import { S3RVER_CREDENTIALS, startS3rver } from '../test/helpers/s3rver.js';
@@ -75,11 +75,15 @@ async function filteredScan(sizes: BigFilesSizes): Promise<BigFilesFigures['scan
     await server.putObject('bench', 'scan.parquet', file);
     const ours: number[] = [];
     const duckdb: number[] = [];
-    let last: Awaited<ReturnType<typeof readTable>> | undefined;
+    let last: ReadObjectsResult | undefined;
+    // The product path (read_data & co.): readObjects, whose optimistic open lets a repeat read
+    // of the unchanged object skip the open's request. The opener passes the hint on to the
+    // connector, which is what the gate's connector view has to do for read_data to benefit.
+    const opener: ObjectOpener = { open: (path, hint) => connector.open(path, { ...call, ...hint }) };
+    const read = { format: 'parquet', filter, limit: 2 * keptRows, maxRows: 2 * SCAN_ROWS, maxObjectBytes: Number.MAX_SAFE_INTEGER, signal: call.signal } as const;
     for (let i = 0; i < sizes.scanWarmup + sizes.scanN; i++) {
       let start = process.hrtime.bigint();
-      const source = await connector.open('bench/scan.parquet', call);
-      last = await readTable(source, { format: 'parquet', filter, limit: 2 * keptRows, maxRows: 2 * SCAN_ROWS });
+      last = await readObjects(opener, ['bench/scan.parquet'], read);
       const oursMs = msSince(start);
       if (last.table.numRows !== keptRows) throw new Error(`filtered scan returned ${last.table.numRows} rows, expected ${keptRows}`);
       start = process.hrtime.bigint();
@@ -104,7 +108,7 @@ async function filteredScan(sizes: BigFilesSizes): Promise<BigFilesFigures['scan
       fileBytes: file.byteLength,
       keptRows,
       bytesFetched: last!.bytesRead,
-      rowGroupsSkipped: last!.rowGroupsSkipped ?? 0,
+      rowGroupsSkipped: last!.objects[0]?.rowGroupsSkipped ?? 0,
       ours: summarize(ours),
       duckdb: summarize(duckdb),
       fullDownload: summarize(downloads),

@@ -44,6 +44,14 @@ export interface AwsCredentialMaterial {
 export interface CallOptions {
   signal: AbortSignal;
   credentials: CredentialScope;
+  /**
+   * open() only: the caller will retry on a stale version, so a connector may skip the request
+   * that open would make and trust what it last saw of the object (S3: size and ETag), as long
+   * as every read validates it (If-Match). A read that finds it stale throws a DataMcpError
+   * with `detail.stale === true`; the caller opens again without this flag and starts over.
+   * Connectors that cannot validate their reads ignore it.
+   */
+  optimistic?: boolean;
 }
 
 /** container: bucket / database / dataset; prefix: folder / schema; object: file; table: a table or view. */

@@ -1,9 +1,9 @@
 import { Table } from 'apache-arrow';
 import type { Filter } from '../engine/filter-schema.js';
-import type { GatedConnector } from '../gate/context.js';
+import type { ByteSource } from '../connectors/types.js';
 import { detectFormat, type Format } from '../formats/detect.js';
 import { unifyTables } from '../formats/unify.js';
-import { limitExceeded } from '../results/errors.js';
+import { isDataMcpError, limitExceeded } from '../results/errors.js';
 import { readTable } from './read-table.js';
 import { checkCompatible } from './schema-compat.js';
 
@@ -30,6 +30,15 @@ export interface ReadObjectsResult {
   complete: boolean;
 }
 
+/**
+ * What a read needs of a connector view: open, taking the optimistic hint (CallOptions.optimistic)
+ * when the view passes it on. A view that does not (its open takes only a path) simply opens
+ * as before, which is always correct.
+ */
+export interface ObjectOpener {
+  open(path: string, hint?: { optimistic?: boolean }): Promise<ByteSource>;
+}
+
 interface ObjectRead {
   path: string;
   format: Format;
@@ -47,7 +56,7 @@ interface ObjectRead {
  * objects: a missing column becomes nulls, numbers widen, and a real type conflict is a
  * clear error naming the column and the objects.
  */
-export async function readObjects(connector: GatedConnector, paths: string[], options: ReadObjectsOptions): Promise<ReadObjectsResult> {
+export async function readObjects(connector: ObjectOpener, paths: string[], options: ReadObjectsOptions): Promise<ReadObjectsResult> {
   const ahead = new AbortController();
   const signal = AbortSignal.any([options.signal, ahead.signal]);
   const window = Math.max(1, options.parallelism ?? 4);
@@ -94,9 +103,38 @@ export async function readObjects(connector: GatedConnector, paths: string[], op
   };
 }
 
-async function readOne(connector: GatedConnector, path: string, options: ReadObjectsOptions, signal: AbortSignal): Promise<ObjectRead> {
+/**
+ * One object, opened optimistically first: a repeat read of an unchanged S3 object then costs
+ * only its data requests (the open's round trip is saved). The attempt is thrown away and the
+ * read redone from scratch on a real open when it cannot be trusted: a read found the
+ * remembered version stale, or it fetched nothing at all (a cached Parquet footer and pruned
+ * row groups), so no If-Match ever confirmed it — then the real open confirms the version, and
+ * the read is redone only if it differs. Nothing of a discarded attempt reaches the result but
+ * the bytes it fetched, which still count in `bytesRead`.
+ */
+async function readOne(connector: ObjectOpener, path: string, options: ReadObjectsOptions, signal: AbortSignal): Promise<ObjectRead> {
   const format = detectFormat(path, options.format);
+  let guess: ByteSource | undefined;
+  let unconfirmed: ObjectRead | undefined;
+  try {
+    guess = await connector.open(path, { optimistic: true });
+    // A remembered size over the ceiling may be stale: only a real open may refuse on it.
+    if (format === 'parquet' || guess.size <= options.maxObjectBytes) {
+      const read = await readSource(guess, path, format, options, signal);
+      if (read.bytesRead > 0 || guess.version === undefined) return read;
+      unconfirmed = read;
+    }
+  } catch (error) {
+    if (!isStale(error)) throw error;
+  }
+  const wasted = guess?.takeFetchedBytes?.() ?? 0;
   const source = await connector.open(path);
+  if (unconfirmed && guess?.version === source.version) return { ...unconfirmed, bytesRead: wasted + (source.takeFetchedBytes?.() ?? 0) };
+  const read = await readSource(source, path, format, options, signal);
+  return { ...read, bytesRead: wasted + read.bytesRead };
+}
+
+async function readSource(source: ByteSource, path: string, format: Format, options: ReadObjectsOptions, signal: AbortSignal): Promise<ObjectRead> {
   if (format !== 'parquet' && source.size > options.maxObjectBytes) {
     throw limitExceeded(`${path} is ${source.size} bytes, over the ${options.maxObjectBytes}-byte ceiling for ${format} reads`, 'Read a smaller object, or convert it to Parquet so only the needed ranges are fetched.');
   }
@@ -109,4 +147,9 @@ async function readOne(connector: GatedConnector, path: string, options: ReadObj
     signal,
   });
   return { path, format, ...read };
+}
+
+/** A read of an optimistically opened source found the remembered version gone. */
+function isStale(error: unknown): boolean {
+  return isDataMcpError(error) && error.detail?.['stale'] === true;
 }

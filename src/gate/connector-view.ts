@@ -46,9 +46,9 @@ export function gatedConnector(
       const p = guard('stat', path);
       return (await load()).stat(p, options);
     },
-    async open(path) {
+    async open(path, hint) {
       const p = guard('open', path);
-      return (await load()).open(p, options);
+      return (await load()).open(p, hint?.optimistic ? { ...options, optimistic: true } : options);
     },
     async describeTable(path) {
       const p = guard('describeTable', path);

@@ -54,7 +54,12 @@ export interface GatedConnector {
   readonly info: ConnectorInfo;
   list(path: string, options: { cursor?: string; limit: number; recursive?: boolean }): Promise<ListPage>;
   stat(path: string): Promise<ObjectStat>;
-  open(path: string): Promise<ByteSource>;
+  /**
+   * `optimistic`: the connector may skip the request that learns size and version when it saw
+   * this object before; every read is still pinned to that version, and a stale one fails with
+   * `detail.stale` so the caller re-opens (only data/read-objects.ts opts in).
+   */
+  open(path: string, hint?: { optimistic?: boolean }): Promise<ByteSource>;
   describeTable(path: string): Promise<TableDescription>;
   /**
    * Runs guarded SQL. The caller must already hold `query` (and `write` when not read-only)

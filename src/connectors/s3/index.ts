@@ -7,6 +7,7 @@ import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListP
 import { objectExists } from '../write-conflict.js';
 import { S3ClientPool } from './client.js';
 import { s3Error } from './errors.js';
+import { KnownVersions } from './known-versions.js';
 import { listObjects, MAX_S3_PAGE } from './list.js';
 import { openObject } from './open.js';
 import { locateObject } from './paths.js';
@@ -23,6 +24,7 @@ export class S3Connector implements Connector {
   readonly kind = 's3';
   readonly capabilities: ReadonlySet<Capability> = capabilitySet('s3');
   private readonly pool: S3ClientPool;
+  private readonly known = new KnownVersions();
 
   constructor(
     readonly name: string,
@@ -47,20 +49,30 @@ export class S3Connector implements Connector {
     throwIfAborted(options.signal);
     const { bucket, key } = locateObject(path, this.config.buckets, this.name);
     try {
-      return await headObject(await this.pool.get(options.credentials), { bucket, key, path, signal: options.signal });
+      const stat = await headObject(await this.pool.get(options.credentials), { bucket, key, path, signal: options.signal });
+      this.known.remember(options.credentials.id, bucket, key, stat);
+      return stat;
     } catch (error) {
       throw s3Error(error, { connector: this.name, operation: 'HeadObject', path, signal: options.signal });
     }
   }
 
-  /** One GET (no HEAD): the object's size, etag and tail arrive together (see open.ts). */
+  /**
+   * One GET (no HEAD): the object's size, etag and tail arrive together (see open.ts). With
+   * `optimistic` and a version remembered from a recent open or stat, no request at all: the
+   * reads' If-Match validates it, and a stale one fails them with `detail.stale`.
+   */
   async open(path: string, options: CallOptions): Promise<ByteSource> {
     throwIfAborted(options.signal);
     const { bucket, key } = locateObject(path, this.config.buckets, this.name);
     const ref = { bucket, key, path, signal: options.signal };
     const handle = () => this.pool.get(options.credentials);
+    const scope = options.credentials.id;
+    const known = options.optimistic ? this.known.recall(scope, bucket, key) : undefined;
+    if (known) return new S3ByteSource(path, known.size, known.etag, ref, handle, this.name, undefined, () => this.known.forget(bucket, key));
     try {
       const opened = await openObject(await handle(), ref);
+      this.known.remember(scope, bucket, key, opened);
       return new S3ByteSource(path, opened.size, opened.etag, ref, handle, this.name, opened.window);
     } catch (error) {
       throw s3Error(error, { connector: this.name, operation: 'GetObject', path, signal: options.signal });
@@ -73,6 +85,8 @@ export class S3Connector implements Connector {
     const ref = { bucket, key, path, signal: options.signal };
     try {
       const handle = await this.pool.get(options.credentials);
+      // Whatever happens next, the remembered version may no longer be the object's.
+      this.known.forget(bucket, key);
       try {
         return await putObject(handle, ref, data, { createOnly: options.createOnly, ...(options.contentType ? { contentType: options.contentType } : {}) });
       } catch (error) {
@@ -92,6 +106,7 @@ export class S3Connector implements Connector {
     // S3 deletes a missing key silently; the contract (and an honest audit) says NOT_FOUND.
     await this.stat(path, options);
     const { bucket, key } = locateObject(path, this.config.buckets, this.name);
+    this.known.forget(bucket, key);
     try {
       await deleteObject(await this.pool.get(options.credentials), { bucket, key, path, signal: options.signal });
     } catch (error) {

@@ -3,6 +3,8 @@ import type { ByteSource } from '../types.js';
 import { readBodyPrefix, wrongBytes, type ResponseBody } from './body.js';
 import type { S3Handle } from './client.js';
 import { s3Error } from './errors.js';
+import { DataMcpError } from '../../results/errors.js';
+import { isStaleAnswer, markStale } from './known-versions.js';
 import type { PrefetchedWindow } from './open.js';
 import type { ObjectRef } from './stat.js';
 
@@ -14,7 +16,14 @@ import type { ObjectRef } from './stat.js';
  * connection): a store that ignores the range cannot make us pull (or buffer) the whole object.
  * The bytes really fetched — the window included, window hits not again — are kept for
  * `takeFetchedBytes` (see ByteSource).
+ *
+ * An optimistic source (opened from memory, see known-versions.ts) has no window and fetched
+ * nothing yet; a read that finds the remembered version gone calls `onStale` and throws an
+ * error marked `detail.stale`.
  */
+/** Thrown inside fetch when an answer is of another object version; mapped in its catch. */
+const VERSION_CHANGED = Symbol('s3 object version changed');
+
 export class S3ByteSource implements ByteSource {
   private fetched: number;
   private reported = 0;
@@ -27,6 +36,7 @@ export class S3ByteSource implements ByteSource {
     private readonly handle: () => Promise<S3Handle>,
     private readonly connector: string,
     private readonly window?: PrefetchedWindow,
+    private readonly onStale?: () => void,
   ) {
     this.fetched = window?.bytes.byteLength ?? 0;
   }
@@ -60,6 +70,12 @@ export class S3ByteSource implements ByteSource {
     return out;
   }
 
+  private answersAnotherVersion(etag: string | undefined, contentRange: string | undefined): boolean {
+    if (this.etag && etag && etag !== this.etag) return true;
+    const total = contentRange ? Number(/\/(\d+)$/.exec(contentRange)?.[1]) : Number.NaN;
+    return Number.isFinite(total) && total !== this.size;
+  }
+
   private async fetch(start: number, end: number): Promise<Uint8Array> {
     const { signal } = this.ref;
     const wanted = end - start;
@@ -83,11 +99,23 @@ export class S3ByteSource implements ByteSource {
         body?.destroy?.();
         throw wrongBytes(this.path);
       }
+      // If-Match is the pin, but not every S3-compatible store honours it (s3rver does not): the
+      // answer's own ETag and total size must be the version this source stands for, too.
+      if (this.answersAnotherVersion(out.ETag, out.ContentRange)) {
+        body?.destroy?.();
+        throw VERSION_CHANGED;
+      }
       const bytes = await readBodyPrefix(body, wanted, out.ContentLength, () => wrongBytes(this.path));
       this.fetched += bytes.byteLength;
       return bytes;
     } catch (error) {
-      throw s3Error(error, { connector: this.connector, operation: 'GetObject', path: this.path, signal });
+      const mapped =
+        error === VERSION_CHANGED
+          ? new DataMcpError('UPSTREAM_ERROR', `"${this.path}" changed while it was being read`, 'Read it again to get the current version.')
+          : s3Error(error, { connector: this.connector, operation: 'GetObject', path: this.path, signal });
+      if (!this.onStale || signal.aborted || (error !== VERSION_CHANGED && !isStaleAnswer(error))) throw mapped;
+      this.onStale();
+      throw markStale(mapped);
     }
   }
 }

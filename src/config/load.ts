@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { configError, DataMcpError } from '../results/errors.js';
+import { configError, DataMcpError, isDataMcpError } from '../results/errors.js';
 import { registerSecret } from '../results/scrub.js';
 import { embeddedConfig } from './embedded.js';
 import { interpolateEnv } from './interpolate.js';
@@ -68,12 +68,18 @@ function readYaml(path: string): unknown {
   } catch {
     throw configError(`config file ${path} is not valid UTF-8`, 'Save the config file as UTF-8.');
   }
+  const notYaml = (message: string) => configError(`config file ${path} is not valid YAML: ${message.split('\n')[0]}`, 'Fix the YAML syntax at the line shown.');
   try {
+    const doc = parseDocument(text, { prettyErrors: true, strict: true, uniqueKeys: true });
+    if (doc.errors.length > 0) throw notYaml(doc.errors[0]!.message);
+    // A warning (an unknown tag such as !js/function) would reach stderr as a raw Node warning
+    // and leave a value the operator did not mean: the file is refused instead.
+    if (doc.warnings.length > 0) throw notYaml(doc.warnings[0]!.message);
     // maxAliasCount bounds "billion laughs" alias expansion in a hostile file.
-    return parseYaml(text, { maxAliasCount: 100, prettyErrors: true, strict: true, uniqueKeys: true });
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw configError(`config file ${path} is not valid YAML: ${message}`, 'Fix the YAML syntax at the line shown.');
+    if (isDataMcpError(err)) throw err;
+    throw notYaml(err instanceof Error ? err.message : String(err));
   }
 }
 

@@ -1,6 +1,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import type { Logger } from '../logging/logger.js';
+import { routeProcessWarnings } from '../logging/process-warnings.js';
 import { isDataMcpError } from '../results/errors.js';
 import { scrubText } from '../results/scrub.js';
 import type { Runtime } from '../runtime.js';
@@ -20,6 +21,7 @@ const RUNTIME_START_FALLBACK_MS = 250;
  * SIGTERM and when stdin closes, flushing the audit log with a final signed checkpoint.
  */
 export async function runServe(options: LoadOptions, logger: Logger): Promise<void> {
+  routeProcessWarnings(logger);
   const loaded = loadConfig(options);
   let runtime: Promise<Runtime> | undefined;
   const startRuntime = () => {

@@ -118,6 +118,12 @@ export interface Connector {
   /** Object stores: size/etag of an object. Warehouses: refuse with INVALID_ARGUMENT (use describeTable). */
   stat(path: string, options: CallOptions): Promise<ObjectStat>;
   open(path: string, options: CallOptions): Promise<ByteSource>;
+  /**
+   * Folders with symbolic links (local): the root-relative path `path` really names once links
+   * are followed, when that differs from `path` (for a path not yet there, its folder's). The
+   * gate asks policy about it too, so a link cannot lend a granted path to a folder that is not.
+   */
+  linkTarget?(path: string): Promise<string | undefined>;
   /** Present when capabilities has `read_table`: a table's columns and size. */
   describeTable?(path: string, options: CallOptions): Promise<TableDescription>;
   /** Present when capabilities has `query`: runs SQL that already passed the SQL guard. */

@@ -36,19 +36,37 @@ export function gatedConnector(
     if (signal.aborted) throw new DataMcpError('CANCELLED', 'the call was cancelled', 'Retry when ready.');
     return path;
   };
+  /**
+   * A path that leads through a symbolic link (local folders) names another place too: policy
+   * must allow the method there as well, or a link in a granted folder would lend its grant to
+   * the folder it points at. One allowed action of the method's suffices, as for the path.
+   */
+  const guardTarget = async (connector: Connector, method: keyof typeof METHOD_ACTIONS, path: string): Promise<void> => {
+    const target = await connector.linkTarget?.(path);
+    if (target === undefined || target === path) return;
+    const requests = METHOD_ACTIONS[method].map((action) => ({ action, resource: { type: 'Location' as const, connector: info.name, path: target } }));
+    const allowed = requests.find((r) => authz.evaluate(r, true).allowed);
+    authz.require([allowed ?? requests[0]!], true);
+  };
+  /** The connector, once `path` (already guarded) and any place it links to are allowed. */
+  const through = async (method: keyof typeof METHOD_ACTIONS, path: string): Promise<Connector> => {
+    const connector = await load();
+    await guardTarget(connector, method, path);
+    return connector;
+  };
   return {
     info,
     async list(path, opts) {
       const p = guard('list', path);
-      return (await load()).list(p, { ...options, limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}), ...(opts.recursive ? { recursive: true } : {}) });
+      return (await through('list', p)).list(p, { ...options, limit: opts.limit, ...(opts.cursor ? { cursor: opts.cursor } : {}), ...(opts.recursive ? { recursive: true } : {}) });
     },
     async stat(path) {
       const p = guard('stat', path);
-      return (await load()).stat(p, options);
+      return (await through('stat', p)).stat(p, options);
     },
     async open(path, hint) {
       const p = guard('open', path);
-      return (await load()).open(p, hint?.optimistic ? { ...options, optimistic: true } : options);
+      return (await through('open', p)).open(p, hint?.optimistic ? { ...options, optimistic: true } : options);
     },
     async describeTable(path) {
       const p = guard('describeTable', path);
@@ -68,7 +86,8 @@ export function gatedConnector(
       const p = guard(opts.as ?? 'write', path);
       // Replacing an object destroys the old one: that is a delete as well as a write.
       if (!opts.createOnly) guard('delete', path);
-      const connector = await load();
+      const connector = await through(opts.as ?? 'write', p);
+      if (!opts.createOnly) await guardTarget(connector, 'delete', p);
       if (!connector.write) throw unsupported(info, 'write objects');
       return connector.write(p, data, { ...options, createOnly: opts.createOnly, ...(opts.contentType ? { contentType: opts.contentType } : {}) });
     },
@@ -81,7 +100,7 @@ export function gatedConnector(
     },
     async delete(path) {
       const p = guard('delete', path);
-      const connector = await load();
+      const connector = await through('delete', p);
       if (!connector.delete) throw unsupported(info, 'delete objects');
       return connector.delete(p, options);
     },

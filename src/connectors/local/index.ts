@@ -8,7 +8,7 @@ import type { ByteSource, CallOptions, Capability, Connector, ListOptions, ListP
 import { etagOf } from './entries.js';
 import { listOneLevel, listRecursive } from './list.js';
 import { LocalByteSource } from './read.js';
-import { resolveInside, resolveRoot } from './resolve.js';
+import { realRelative, resolveInside, resolveRoot } from './resolve.js';
 import { deleteFile, writeFileAtomic, type LocalTarget } from './write.js';
 
 /** A folder on the server's disk (DESIGN §9): the embedded default connector. */
@@ -50,6 +50,14 @@ export class LocalConnector implements Connector {
     throwIfAborted(options.signal);
     const { real, stats } = await this.resolveFile(path);
     return new LocalByteSource(path, stats.size, etagOf(stats), real, this.name, options.signal);
+  }
+
+  async linkTarget(path: string): Promise<string | undefined> {
+    const checked = checkPath(path);
+    const real = await realRelative(this.rootReal, checked.segments);
+    if (real === undefined) return undefined;
+    const target = checked.isPrefix && real !== '' ? `${real}/` : real;
+    return target === path ? undefined : target;
   }
 
   async write(path: string, data: Uint8Array | AsyncIterable<Uint8Array>, options: WriteOptions): Promise<WriteResult> {

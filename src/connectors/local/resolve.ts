@@ -5,7 +5,8 @@ import { browseHint, fsError } from './errors.js';
 
 /**
  * Symlink policy: a path is resolved with realpath and must land inside realpath(root).
- * Links that stay inside the root are followed (operators use them to arrange a data folder);
+ * Links that stay inside the root are followed (operators use them to arrange a data folder),
+ * and the gate asks policy about where they lead as well (`linkTarget`, `realRelative` below);
  * links that point outside — directly or through a linked parent folder — are refused. Hidden
  * names (a segment starting with ".") are not exposed, including as a link's target.
  */
@@ -69,4 +70,25 @@ export function escapeError(path: string): DataMcpError {
     `"${path}" escapes the connector root`,
     'Symbolic links that lead outside the connector folder are not followed; use a path inside it.',
   );
+}
+
+/**
+ * Where `segments` really lead once symbolic links are followed, as a root-relative path with
+ * "/" separators; for a name that does not exist yet, its folder's real path plus the name.
+ * Undefined when nothing can be resolved or it lies outside the root (the operation itself
+ * then reports the missing path or the escape).
+ */
+export async function realRelative(rootReal: string, segments: string[]): Promise<string | undefined> {
+  const inside = (real: string) => (isWithin(rootReal, real) ? relative(rootReal, real).split(sep).join('/') : undefined);
+  try {
+    return inside(await fs.realpath(join(rootReal, ...segments)));
+  } catch {
+    if (segments.length === 0) return undefined;
+  }
+  try {
+    const parent = inside(await fs.realpath(join(rootReal, ...segments.slice(0, -1))));
+    return parent === undefined ? undefined : [parent, segments.at(-1)!].filter((s) => s !== '').join('/');
+  } catch {
+    return undefined;
+  }
 }

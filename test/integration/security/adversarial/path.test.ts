@@ -53,6 +53,10 @@ function buildRoot(): string {
   symlinkSync('/etc/passwd', join(root, 'public', 'passwd.csv'));
   symlinkSync('/etc', join(root, 'public', 'etc-link'));
   symlinkSync(join(root, 'public', 'loop'), join(root, 'public', 'loop'));
+  // Links that stay inside the root: policy must allow where they lead, not only their own path.
+  symlinkSync(join(root, 'restricted'), join(root, 'public', 'to-restricted'));
+  symlinkSync(join(root, 'restricted', 'secret.csv'), join(root, 'public', 'secret-link.csv'));
+  symlinkSync(join(root, 'restricted2'), join(root, 'public', 'to-open'));
   return root;
 }
 

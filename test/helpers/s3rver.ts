@@ -101,3 +101,16 @@ export async function startS3rver(options: { buckets: string[] }): Promise<S3rve
     },
   };
 }
+
+/** The raw `s3` connector config a tool test points at s3rver (or a proxy in front of it). */
+export function s3rverConnectorConfig(endpoint: string, buckets: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kind: 's3',
+    buckets,
+    region: 'us-east-1',
+    endpoint,
+    force_path_style: true,
+    credentials: { access_key_id: S3RVER_CREDENTIALS.accessKeyId, secret_access_key: S3RVER_CREDENTIALS.secretAccessKey },
+    ...extra,
+  };
+}

@@ -1,7 +1,7 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { S3RVER_CREDENTIALS, startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
+import { s3rverConnectorConfig, startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
 import { demoConfig, ok } from './support.js';
 
 /**
@@ -26,14 +26,7 @@ beforeAll(async () => {
   h = await startHarness({
     config: demoConfig({
       connectors: {
-        lake: {
-          kind: 's3',
-          buckets: ['lake'],
-          region: 'us-east-1',
-          endpoint: s3.endpoint,
-          force_path_style: true,
-          credentials: { access_key_id: S3RVER_CREDENTIALS.accessKeyId, secret_access_key: S3RVER_CREDENTIALS.secretAccessKey },
-        },
+        lake: s3rverConnectorConfig(s3.endpoint, ['lake']),
       },
     }),
   });

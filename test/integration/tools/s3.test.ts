@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { S3RVER_CREDENTIALS, startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
+import { s3rverConnectorConfig, startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
 import { EVENT_DAYS } from './demo-rows.js';
 import { BUNDLED_DEMO_DATA_DIR, demoConfig, errorOf, ok } from './support.js';
 
@@ -22,14 +22,7 @@ beforeAll(async () => {
   h = await startHarness({
     config: demoConfig({
       connectors: {
-        lake: {
-          kind: 's3',
-          buckets: [BUCKET, 'empty-lake'],
-          region: 'us-east-1',
-          endpoint: s3.endpoint,
-          force_path_style: true,
-          credentials: { access_key_id: S3RVER_CREDENTIALS.accessKeyId, secret_access_key: S3RVER_CREDENTIALS.secretAccessKey },
-        },
+        lake: s3rverConnectorConfig(s3.endpoint, [BUCKET, 'empty-lake']),
       },
     }),
   });
@@ -120,14 +113,7 @@ describe('s3 connector (s3rver) through the tools', () => {
 
 describe('s3 object sizes come from the open (no HEAD), and the object-size ceiling still holds', () => {
   let small: Harness;
-  const lake = (buckets: string[]) => ({
-    kind: 's3',
-    buckets,
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    force_path_style: true,
-    credentials: { access_key_id: S3RVER_CREDENTIALS.accessKeyId, secret_access_key: S3RVER_CREDENTIALS.secretAccessKey },
-  });
+  const lake = (buckets: string[]) => s3rverConnectorConfig(s3.endpoint, buckets);
   beforeAll(async () => {
     small = await startHarness({
       config: demoConfig({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { startFaultProxy, type FaultProxy } from '../../helpers/s3-fault-proxy.js';
-import { S3RVER_CREDENTIALS, startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
+import { s3rverConnectorConfig, startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
 import { auditCalls, auditFor, errorOf, ok } from './support.js';
 import { token, TOKEN_ENV, tokenAuth } from './tokens.js';
 
@@ -41,14 +41,7 @@ function config(server: Record<string, unknown>): Record<string, unknown> {
     auth: tokenAuth(ACCOUNTS, true),
     connectors: {
       scratch: { kind: 'local', root },
-      lake: {
-        kind: 's3',
-        buckets: [BUCKET],
-        region: 'us-east-1',
-        endpoint: proxy.endpoint,
-        force_path_style: true,
-        credentials: { access_key_id: S3RVER_CREDENTIALS.accessKeyId, secret_access_key: S3RVER_CREDENTIALS.secretAccessKey },
-      },
+      lake: s3rverConnectorConfig(proxy.endpoint, [BUCKET]),
       demo: { kind: 'local', root: demoRoot },
     },
   };

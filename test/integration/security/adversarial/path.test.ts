@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../../helpers/harness.js';
 import { startFaultProxy, type FaultProxy } from '../../../helpers/s3-fault-proxy.js';
-import { S3RVER_CREDENTIALS, startS3rver, type S3rverHandle } from '../../../helpers/s3rver.js';
+import { s3rverConnectorConfig, startS3rver, type S3rverHandle } from '../../../helpers/s3rver.js';
 import { assertUniqueIds, rows } from './case.js';
 import { treeFingerprint } from './fs-snapshot.js';
 import { PATH_CASES, type PathInput } from './path-cases.js';
@@ -82,15 +82,7 @@ beforeAll(async () => {
       auth: { mode: 'none', default_service_account: 'agent', service_accounts: [{ id: 'agent', roles: ['reader', 'writer'] }] },
       connectors: {
         local: { kind: 'local', root, annotations: { 'restricted/': { classification: 'restricted' } } },
-        s3: {
-          kind: 's3',
-          buckets: [BUCKET],
-          region: 'us-east-1',
-          endpoint: proxy.endpoint,
-          force_path_style: true,
-          credentials: { access_key_id: S3RVER_CREDENTIALS.accessKeyId, secret_access_key: S3RVER_CREDENTIALS.secretAccessKey },
-          annotations: { [`${BUCKET}/restricted/`]: { classification: 'restricted' } },
-        },
+        s3: s3rverConnectorConfig(proxy.endpoint, [BUCKET], { annotations: { [`${BUCKET}/restricted/`]: { classification: 'restricted' } } }),
       },
     },
   });

@@ -10,7 +10,9 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // One TypeScript program for the whole tsconfig: a third faster than projectService here
+      // (26 s against 36 s for ~600 files), which keeps lint inside the test command's budget.
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       'no-console': 'error',

@@ -8,18 +8,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvSyntaxError, CsvTokenizer } from '../../../src/formats/csv-tokenizer.js';
+import { mulberry32 as prng } from '../../helpers/random.js';
 
-/** Deterministic, so a failure names a seed that reproduces it. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['a', 'xyz', '42', '-3.5', ' ', 'é', '中文', '😀', 'ß', 'true', '2026-01-02', '\t'];
 const SPECIAL = [',', '"', '\n', '\r', '\r\n', '""', ',,'];

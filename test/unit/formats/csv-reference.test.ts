@@ -14,6 +14,7 @@ import { readCsvBatches } from '../../../src/formats/csv.js';
 import { inferFromStrings, widenKinds, type ColumnKind } from '../../../src/formats/infer.js';
 import { uniqueColumnNames } from '../../../src/formats/projection.js';
 import { collectBatches } from '../../helpers/arrow-values.js';
+import { mulberry32 as prng } from '../../helpers/random.js';
 
 function referenceBatches(bytes: Uint8Array, batchRows: number, columns?: string[]): arrow.Table[] {
   const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -53,16 +54,6 @@ function describeTable(table: arrow.Table): unknown {
   });
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const THEMES: Record<string, readonly string[]> = {
   int: ['0', '-0', '+0', '7', '-12', '+3', '2147483647', '2147483648', '-2147483648', '-2147483649', '9007199254740991', '123456', '42'],

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DECIMAL, INTEGER, NOT_NUMBER, boolAt, isoMillisAt, scanNumber, scannedValue } from '../../../src/formats/csv-values.js';
 import { isBoolText, parseIsoMillis } from '../../../src/formats/infer.js';
+import { mulberry32 as prng } from '../../helpers/random.js';
 
 const INT_RE = /^[+-]?(0|[1-9]\d*)$/;
 const FLOAT_RE = /^[+-]?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -37,16 +38,6 @@ function checkIso(text: string): void {
   expect({ text, got: Number.isNaN(got) ? undefined : got }).toEqual({ text, got: expected });
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('byte-level numbers', () => {
   it('classify and value corner cases exactly as INT_RE / FLOAT_RE and Number()', () => {

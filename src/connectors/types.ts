@@ -108,6 +108,11 @@ export interface ByteSource {
    * store since the last call, each reported once. Without it, callers count their reads.
    */
   takeFetchedBytes?(): number;
+  /**
+   * True when size and version came from the connector's memory of an earlier open, not from
+   * the store (an optimistic open): only a read that reaches the store confirms them.
+   */
+  readonly fromMemory?: boolean;
 }
 
 export interface Connector {

@@ -121,7 +121,7 @@ async function readOne(connector: ObjectOpener, path: string, options: ReadObjec
     // A remembered size over the ceiling may be stale: only a real open may refuse on it.
     if (format === 'parquet' || guess.size <= options.maxObjectBytes) {
       const read = await readSource(guess, path, format, options, signal);
-      if (read.bytesRead > 0 || guess.version === undefined) return read;
+      if (read.bytesRead > 0 || !guess.fromMemory) return read;
       unconfirmed = read;
     }
   } catch (error) {

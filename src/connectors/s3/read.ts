@@ -8,6 +8,9 @@ import { isStaleAnswer, markStale } from './known-versions.js';
 import type { PrefetchedWindow } from './open.js';
 import type { ObjectRef } from './stat.js';
 
+/** Thrown inside fetch when an answer is of another object version; mapped in its catch. */
+const VERSION_CHANGED = Symbol('s3 object version changed');
+
 /**
  * Ranged reads of one object. Reads inside the window fetched on open (the object's tail, see
  * open.ts) are served from memory. Every other read sends an explicit `bytes=start-end` range
@@ -21,9 +24,6 @@ import type { ObjectRef } from './stat.js';
  * nothing yet; a read that finds the remembered version gone calls `onStale` and throws an
  * error marked `detail.stale`.
  */
-/** Thrown inside fetch when an answer is of another object version; mapped in its catch. */
-const VERSION_CHANGED = Symbol('s3 object version changed');
-
 export class S3ByteSource implements ByteSource {
   private fetched: number;
   private reported = 0;
@@ -45,6 +45,11 @@ export class S3ByteSource implements ByteSource {
     const bytes = this.fetched - this.reported;
     this.reported = this.fetched;
     return bytes;
+  }
+
+  /** Opened from memory (optimistic): nothing has confirmed the version until a read does. */
+  get fromMemory(): boolean {
+    return this.onStale !== undefined;
   }
 
   /** The store's own version of the object: every read is pinned to it with If-Match. */
